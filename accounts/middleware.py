@@ -1,0 +1,34 @@
+"""Staff must confirm their sign-in with a second factor before they see anything."""
+
+from django.conf import settings
+from django.shortcuts import redirect
+
+EXEMPT_URL_NAMES = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:otp_verify",
+    "accounts:otp_setup",
+    "set_language",
+}
+
+
+class SecondFactorRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not (settings.STEMME_REQUIRE_2FA and user.is_authenticated):
+            return None
+        if not user.needs_second_factor or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match and match.view_name in EXEMPT_URL_NAMES:
+            return None
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        return redirect("accounts:otp_verify" if has_device else "accounts:otp_setup")

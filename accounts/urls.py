@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.sign_out, name="logout"),
+    path("login/code/", views.otp_verify, name="otp_verify"),
+    path("login/code/setup/", views.otp_setup, name="otp_setup"),
+]

@@ -1,0 +1,86 @@
+"""Sign-in with password, then a TOTP second factor for staff; sign-out."""
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.forms import SignInForm, TokenForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("accounts:login")
+
+
+def _verified_redirect(request):
+    return redirect(request.GET.get("next") or settings.LOGIN_REDIRECT_URL)
+
+
+def _check_token(request, device: TOTPDevice, token: str) -> str | None:
+    """None when the token is right, otherwise the message to show."""
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        return _("Too many wrong codes. Wait a moment and try again.")
+    if not device.verify_token(token):
+        return _("The code is wrong or has expired. Try the newest code.")
+    return None
+
+
+@login_required
+def otp_verify(request):
+    devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
+    if not devices.exists():
+        return redirect("accounts:otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = devices.first()
+        error = _check_token(request, device, form.cleaned_data["token"])
+        if error is None:
+            otp_login(request, device)
+            return _verified_redirect(request)
+        form.add_error("token", error)
+    return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@login_required
+def otp_setup(request):
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:otp_verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        error = _check_token(request, device, form.cleaned_data["token"])
+        if error is None:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return _verified_redirect(request)
+        form.add_error("token", error)
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, title=_("QR code for your authenticator app")
+    )
+    secret = device.config_url.split("secret=")[1].split("&")[0]
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret},
+    )

@@ -1,0 +1,157 @@
+"""Writes for children, their case's course and their network. Each is one transaction and
+keeps who made the change (django-simple-history)."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.cpr import parse_cpr
+from cases.models import (
+    Assessment,
+    Case,
+    Child,
+    ConcernReport,
+    Decision,
+    FollowUp,
+    Measure,
+    NetworkMember,
+)
+from continuity.services import assignment_start_responsible
+
+
+def _save(record, actor):
+    record._history_user = actor
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def child_create(
+    *,
+    actor,
+    municipality,
+    cpr: str,
+    first_name: str,
+    last_name: str,
+    caseworker,
+    preferred_name: str = "",
+    languages: str = "",
+    cpr_is_fictitious: bool = False,
+    opened_on: date | None = None,
+) -> Child:
+    """Register a child with an open case and a fixed caseworker from the first moment."""
+    parsed = parse_cpr(cpr)
+    if Child.all_objects.filter(municipality=municipality, cpr=parsed.digits).exists():
+        raise ValidationError({"cpr": _("A child with this CPR number is already registered.")})
+    child = Child(
+        municipality=municipality,
+        cpr=parsed.digits,
+        birth_date=parsed.birth_date,
+        cpr_is_fictitious=cpr_is_fictitious,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        preferred_name=preferred_name.strip(),
+        languages=languages.strip(),
+    )
+    try:
+        _save(child, actor)
+    except IntegrityError:
+        raise ValidationError(
+            {"cpr": _("A child with this CPR number is already registered.")}
+        ) from None
+    _save(Case(child=child, opened_on=opened_on or timezone.localdate()), actor)
+    assignment_start_responsible(actor=actor, child=child, caseworker=caseworker)
+    return child
+
+
+def current_case(child: Child) -> Case:
+    """The child's open case (a new one is opened if all are closed)."""
+    case = child.cases.filter(closed_on__isnull=True).order_by("-opened_on").first()
+    if case is None:
+        raise ValidationError(_("The child has no open case."))
+    return case
+
+
+@transaction.atomic
+def network_member_add(*, actor, child: Child, **fields) -> NetworkMember:
+    return _save(NetworkMember(child=child, **fields), actor)
+
+
+@transaction.atomic
+def concern_report_add(*, actor, child: Child, **fields) -> ConcernReport:
+    return _save(ConcernReport(case=current_case(child), **fields), actor)
+
+
+@transaction.atomic
+def assessment_add(*, actor, child: Child, need_known_on: date, completed_on=None) -> Assessment:
+    """Start an assessment; its § 20 deadline is computed from when the need became known."""
+    return _save(
+        Assessment(
+            case=current_case(child),
+            need_known_on=need_known_on,
+            completed_on=completed_on,
+            deadline=Assessment.deadline_for(need_known_on),
+        ),
+        actor,
+    )
+
+
+@transaction.atomic
+def measure_add(*, actor, child: Child, **fields) -> Measure:
+    measure = Measure(case=current_case(child), **fields)
+    _check_measure_end(measure)
+    return _save(measure, actor)
+
+
+def _check_measure_end(measure: Measure) -> None:
+    if measure.ended_on and measure.ended_on < measure.started_on:
+        raise ValidationError({"ended_on": _("A measure cannot end before it starts.")})
+    if measure.ended_on and not measure.end_kind:
+        raise ValidationError({"end_kind": _("Say whether the end was planned or unplanned.")})
+    if measure.end_kind and not measure.ended_on:
+        measure.end_kind = ""
+
+
+@transaction.atomic
+def decision_add(*, actor, child: Child, **fields) -> Decision:
+    return _save(Decision(case=current_case(child), **fields), actor)
+
+
+@transaction.atomic
+def follow_up_add(*, actor, child: Child, **fields) -> FollowUp:
+    return _save(FollowUp(case=current_case(child), **fields), actor)
+
+
+@transaction.atomic
+def case_close(*, actor, child: Child, closed_on: date, closing_note: str) -> Case:
+    case = current_case(child)
+    if closed_on < case.opened_on:
+        raise ValidationError({"closed_on": _("A case cannot close before it opened.")})
+    if not closing_note.strip():
+        raise ValidationError({"closing_note": _("Say why the case is closed.")})
+    case.closed_on = closed_on
+    case.closing_note = closing_note
+    return _save(case, actor)
+
+
+@transaction.atomic
+def course_entry_update(*, actor, entry, **fields):
+    """Change an entry of the case's course (for example: the assessment was completed)."""
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    if isinstance(entry, Assessment):
+        entry.deadline = Assessment.deadline_for(entry.need_known_on)
+    if isinstance(entry, Measure):
+        _check_measure_end(entry)
+    return _save(entry, actor)
+
+
+@transaction.atomic
+def network_member_update(*, actor, member: NetworkMember, **fields) -> NetworkMember:
+    for name, value in fields.items():
+        setattr(member, name, value)
+    return _save(member, actor)

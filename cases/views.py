@@ -1,0 +1,234 @@
+"""The caseworker's start page, the child's page and the case's course."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from access.policy import child_for_request, children_visible_to, may_manage_caseworkers
+from accounts.models import Role
+from audit.services import AccessAction, access_record
+from cases import forms, selectors, services
+from cases.models import Assessment, ConcernReport, Decision, FollowUp, Measure
+from continuity.selectors import caseload, caseworker_count
+from core.forms import add_service_errors
+from core.history import changes_for_child
+from core.services import record_remove
+
+STAFF_WHO_REGISTER = {Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT}
+
+
+@login_required
+def start(request):
+    """My children, what is due, and my caseload."""
+    user = request.user
+    children = selectors.my_children(user, children_visible_to(user))
+    query = request.GET.get("q", "").strip()[:100]
+    shown = children
+    if query:
+        shown = children.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(preferred_name__icontains=query)
+        )
+    access_record(user=user, action=AccessAction.VIEW, record="child_list", path=request.path)
+    context = {"children": list(shown), "query": query}
+    if request.headers.get("HX-Request"):
+        return render(request, "cases/_child_list.html", context)
+    threshold = user.municipality.effective_caseload_threshold() if user.municipality else 0
+    context.update(
+        {
+            "due": selectors.due_for(children),
+            "handovers": list(selectors.handovers_involving(user)),
+            "caseload": caseload(user),
+            "caseload_threshold": threshold,
+            "may_register": user.role in STAFF_WHO_REGISTER,
+        }
+    )
+    return render(request, "cases/start.html", context)
+
+
+@login_required
+def child_create(request):
+    user = request.user
+    if user.role not in STAFF_WHO_REGISTER or user.municipality is None:
+        raise Http404
+    form = forms.ChildCreateForm(request.POST or None, municipality=user.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.child_create(
+                actor=user, municipality=user.municipality, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The child is registered."))
+            return redirect("cases:child", child_id=child.pk)
+    return render(request, "cases/child_form.html", {"form": form})
+
+
+@login_required
+def child_detail(request, child_id):
+    child = child_for_request(request, child_id, record="child")
+    context = selectors.child_page_data(child)
+    context.update(
+        {
+            "child": child,
+            "caseworker_count": caseworker_count(child),
+            "may_manage_caseworkers": may_manage_caseworkers(request.user, child),
+        }
+    )
+    return render(request, "cases/child_detail.html", context)
+
+
+@login_required
+def child_history(request, child_id):
+    child = child_for_request(request, child_id, record="history")
+    return render(
+        request, "cases/child_history.html", {"child": child, "changes": changes_for_child(child)}
+    )
+
+
+@login_required
+def network_add(request, child_id):
+    child = child_for_request(request, child_id, record="network")
+    form = forms.NetworkMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_member_add(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The person is added to the network."))
+            return redirect("cases:child", child_id=child.pk)
+    return render(
+        request,
+        "cases/entry_form.html",
+        {"child": child, "form": form, "title": _("Add a person to the network")},
+    )
+
+
+@login_required
+def network_edit(request, child_id, member_id):
+    child = child_for_request(request, child_id, record="network")
+    member = child.network.filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    form = forms.NetworkMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_member_update(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:child", child_id=child.pk)
+    return render(
+        request,
+        "cases/entry_form.html",
+        {"child": child, "form": form, "title": member.name, "remove_url_name": "network"},
+    )
+
+
+# The entries of the case's course: (form, add service, model, title).
+COURSE = {
+    "concern_report": (
+        forms.ConcernReportForm,
+        services.concern_report_add,
+        ConcernReport,
+        gettext_lazy("Report of concern"),
+    ),
+    "assessment": (
+        forms.AssessmentForm,
+        services.assessment_add,
+        Assessment,
+        gettext_lazy("Assessment"),
+    ),
+    "measure": (forms.MeasureForm, services.measure_add, Measure, gettext_lazy("Measure")),
+    "decision": (forms.DecisionForm, services.decision_add, Decision, gettext_lazy("Decision")),
+    "follow_up": (forms.FollowUpForm, services.follow_up_add, FollowUp, gettext_lazy("Follow-up")),
+}
+
+
+def _course_form(kind, child, data=None, instance=None):
+    form_class = COURSE[kind][0]
+    extra = {"child": child} if form_class is forms.DecisionForm else {}
+    return form_class(data, instance=instance, **extra)
+
+
+@login_required
+def course_entry(request, child_id, kind, entry_id=None):
+    """Add an entry to the case's course, or change one."""
+    child = child_for_request(request, child_id, record=f"course:{kind}")
+    if kind not in COURSE:
+        raise Http404
+    _form_class, add, model, title = COURSE[kind]
+    entry = None
+    if entry_id is not None:
+        entry = model.objects.filter(pk=entry_id, case__child=child).first()
+        if entry is None:
+            raise Http404
+    form = _course_form(kind, child, request.POST or None, entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if entry is None:
+                add(actor=request.user, child=child, **form.cleaned_data)
+            else:
+                services.course_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:child", child_id=child.pk)
+    return render(
+        request,
+        "cases/entry_form.html",
+        {"child": child, "form": form, "title": title, "entry": entry, "kind": kind},
+    )
+
+
+@login_required
+def record_removal(request, child_id, kind, entry_id):
+    """Remove a network member or a course entry: kept, with who, when and why."""
+    child = child_for_request(request, child_id, record=f"remove:{kind}")
+    if kind == "network":
+        entry = child.network.filter(pk=entry_id).first()
+    elif kind in COURSE:
+        entry = COURSE[kind][2].objects.filter(pk=entry_id, case__child=child).first()
+    else:
+        entry = None
+    if entry is None:
+        raise Http404
+    form = forms.RemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_remove(record=entry, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Removed. It is kept in the history."))
+            return redirect("cases:child", child_id=child.pk)
+    return render(request, "cases/remove_form.html", {"child": child, "form": form, "entry": entry})
+
+
+@login_required
+def case_close(request, child_id):
+    child = child_for_request(request, child_id, record="case")
+    form = forms.CaseCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The case is closed."))
+            return redirect("cases:child", child_id=child.pk)
+    return render(
+        request,
+        "cases/entry_form.html",
+        {"child": child, "form": form, "title": _("Close the case")},
+    )

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from continuity import views
+
+app_name = "continuity"
+urlpatterns = [
+    path("team/", views.team, name="team"),
+    path("children/<int:child_id>/handover/new/", views.handover_start, name="handover_start"),
+    path(
+        "children/<int:child_id>/handovers/<int:handover_id>/",
+        views.handover_detail,
+        name="handover",
+    ),
+    path(
+        "children/<int:child_id>/handovers/<int:handover_id>/complete/",
+        views.handover_complete,
+        name="handover_complete",
+    ),
+    path(
+        "children/<int:child_id>/handovers/<int:handover_id>/cancel/",
+        views.handover_cancel,
+        name="handover_cancel",
+    ),
+]

@@ -1,0 +1,60 @@
+"""Form pieces shared by every capability: real date inputs and plausible dates."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_YEARS_AHEAD = 5
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def check_plausible_date(value: date | None) -> None:
+    """Refuse dates in the impossible past or far future with a clear message."""
+    if value is None:
+        return
+    day = value.date() if hasattr(value, "date") else value
+    latest = timezone.localdate() + timedelta(days=365 * LATEST_YEARS_AHEAD)
+    if day < EARLIEST_DATE:
+        raise forms.ValidationError(_("This date is too far in the past."))
+    if day > latest:
+        raise forms.ValidationError(_("This date is too far in the future."))
+
+
+class StemmeModelForm(forms.ModelForm):
+    """A ModelForm with date pickers and plausible dates on every date field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateTimeField):
+                field.widget = DateTimeInput()
+                field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+                field.validators.append(check_plausible_date)
+            elif isinstance(field, forms.DateField):
+                field.widget = DateInput()
+                field.validators.append(check_plausible_date)
+
+
+def add_service_errors(form: forms.Form, error) -> None:
+    """Show a service's ValidationError on the form, next to the field it concerns."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -1,0 +1,25 @@
+"""Writes shared by every capability: the recorded, reasoned removal."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import KeptRecord
+
+
+@transaction.atomic
+def record_remove(*, record: KeptRecord, actor, reason: str) -> KeptRecord:
+    """Mark a record as removed. It stays in the database and its history says who and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for removing this.")})
+    if record.is_removed:
+        raise ValidationError(_("This has already been removed."))
+    record.removed_at = timezone.now()
+    record.removed_by = actor
+    record.removed_reason = reason
+    record._history_user = actor
+    record._change_reason = reason
+    record.save(update_fields=["removed_at", "removed_by", "removed_reason", "updated_at"])
+    return record

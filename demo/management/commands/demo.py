@@ -1,0 +1,393 @@
+"""Load the demo municipality: invented staff, foster carers and about 60 children."""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.models import Municipality, Role, Team, User
+from cases.cpr import make_cpr
+from cases.models import (
+    Assessment,
+    Case,
+    Child,
+    ConcernReport,
+    ContributorLink,
+    ContributorRole,
+    Decision,
+    EndKind,
+    FollowUp,
+    Measure,
+    MeasureKind,
+    NetworkMember,
+    Relation,
+)
+from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
+from demo import people
+
+DEMO_PASSWORD = "stemme-demo-2026"  # noqa: S105 - printed on purpose, demo only
+DEMO_CODE = "265"
+
+# username, first name, last name, role, team
+STAFF = [
+    ("admin", "Lene", "Storm", Role.ADMINISTRATOR, None),
+    ("chef", "Morten", "Vestergaard", Role.HEAD_OF_DEPARTMENT, None),
+    ("hanne", "Hanne", "Bach", Role.TEAM_LEADER, "Team Øst"),
+    ("peter", "Peter", "Lund", Role.TEAM_LEADER, "Team Vest"),
+    ("rikke", "Rikke", "Holm", Role.CASEWORKER, "Team Øst"),
+    ("jonas", "Jonas", "Frost", Role.CASEWORKER, "Team Øst"),
+    ("amira", "Amira", "Hussein", Role.CASEWORKER, "Team Øst"),
+    ("mette", "Mette", "Skov", Role.CASEWORKER, "Team Vest"),
+    ("soren", "Søren", "Dam", Role.CASEWORKER, "Team Vest"),
+    ("analytiker", "Kim", "Poulsen", Role.ANALYST, None),
+    ("plejefamilie", "Anne", "Holm", Role.CONTRIBUTOR, None),
+    ("solsikken", "Jesper", "Knudsen", Role.CONTRIBUTOR, None),
+]
+# How many of the 60 children each caseworker holds; Rikke is over the threshold of 25.
+CASELOAD = {"rikke": 27, "jonas": 11, "amira": 8, "mette": 9, "soren": 5}
+
+
+class Command(BaseCommand):
+    help = "Load the demo municipality (265, invented people). Running it again changes nothing."
+
+    def handle(self, *args, **options):
+        if Municipality.objects.filter(code=DEMO_CODE).exists():
+            self.stdout.write("The demo municipality is already loaded; nothing changed.")
+        else:
+            with transaction.atomic():
+                self._load()
+            self.stdout.write(self.style.SUCCESS("Loaded the demo municipality."))
+        self.print_logins()
+
+    def print_logins(self):
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, first, last, role, team in STAFF:
+            where = f", {team}" if team else ""
+            self.stdout.write(f"  {username:<13} {first} {last} – {role.label}{where}")
+        self.stdout.write(f"  {'faxe':<13} a caseworker in another municipality (320 Faxe)")
+
+    def _load(self):
+        self.rng = random.Random(265)
+        self.today = timezone.localdate()
+        municipality = Municipality.objects.create(code=DEMO_CODE, name="Roskilde Kommune (demo)")
+        other = Municipality.objects.get_or_create(
+            code="320", defaults={"name": "Faxe Kommune (demo)"}
+        )[0]
+        teams = {
+            name: Team.objects.create(municipality=municipality, name=name)
+            for name in ("Team Øst", "Team Vest")
+        }
+        self.users = {}
+        for username, first, last, role, team in STAFF:
+            self.users[username] = self._user(
+                username, first, last, role, municipality, teams.get(team)
+            )
+        faxe = self._user("faxe", "Pia", "Olsen", Role.CASEWORKER, other, None)
+
+        caseworkers = [u for name, n in CASELOAD.items() for u in [self.users[name]] * n]
+        for index, caseworker in enumerate(caseworkers):
+            self._child(municipality, caseworker, index)
+        self._child(other, faxe, 999)
+        self._handovers()
+
+    def _user(self, username, first, last, role, municipality, team):
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=role,
+            municipality=municipality,
+            team=team,
+            email=f"{username}@demo.stemme.invalid",
+            title={Role.CASEWORKER: "Socialrådgiver"}.get(role, ""),
+            is_staff=role == Role.ADMINISTRATOR,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        return user
+
+    def _at(self, day):
+        return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+    def _child(self, municipality, caseworker, index):
+        rng, today = self.rng, self.today
+        age_days = rng.randint(60, 17 * 365 + 300)
+        birth = today - timedelta(days=age_days)
+        girl = rng.random() < 0.5
+        first = rng.choice(people.GIRLS if girl else people.BOYS)
+        last = rng.choice(people.SURNAMES)
+        child = Child.objects.create(
+            municipality=municipality,
+            cpr=make_cpr(birth, index * 2 + (0 if girl else 1)),
+            cpr_is_fictitious=True,
+            birth_date=birth,
+            first_name=first,
+            last_name=last,
+            preferred_name=(first[:3] if rng.random() < 0.15 else ""),
+            languages=rng.choice(people.LANGUAGES),
+        )
+        opened = today - timedelta(days=rng.randint(20, min(age_days, 2000)))
+        case = Case.objects.create(child=child, opened_on=opened)
+
+        # Earlier caseworkers: about a third of the children have changed caseworker.
+        start = opened
+        if rng.random() < 0.35 and (today - opened).days > 120:
+            others = [
+                u for u in self.users.values() if u.role == Role.CASEWORKER and u != caseworker
+            ]
+            earlier = rng.choice(others)
+            switch = opened + timedelta(days=rng.randint(30, (today - opened).days - 30))
+            CaseworkerAssignment.objects.create(
+                child=child,
+                caseworker=earlier,
+                kind=AssignmentKind.RESPONSIBLE,
+                started_at=self._at(opened),
+                ended_at=self._at(switch),
+            )
+            start = switch
+        CaseworkerAssignment.objects.create(
+            child=child,
+            caseworker=caseworker,
+            kind=AssignmentKind.RESPONSIBLE,
+            started_at=self._at(start),
+        )
+
+        self._network(child, last)
+        self._course(child, case, index)
+        return child
+
+    def _network(self, child, last):
+        rng = self.rng
+        mother = NetworkMember.objects.create(
+            child=child,
+            name=f"{rng.choice(people.ADULT_FIRST[:10])} {last}",
+            relation=Relation.PARENT,
+            relation_detail="mor",
+            holds_custody=True,
+            phone=f"2{rng.randint(1000000, 9999999)}",
+        )
+        if rng.random() < 0.7:
+            NetworkMember.objects.create(
+                child=child,
+                name=f"{rng.choice(people.ADULT_FIRST[4:])} {rng.choice(people.SURNAMES)}",
+                relation=Relation.PARENT,
+                relation_detail="far",
+                holds_custody=rng.random() < 0.6,
+                phone=f"3{rng.randint(1000000, 9999999)}",
+            )
+        if rng.random() < 0.5:
+            NetworkMember.objects.create(
+                child=child,
+                name=f"{rng.choice(people.GIRLS + people.BOYS)} {last}",
+                relation=Relation.SIBLING,
+            )
+        if child.age() >= 6:
+            NetworkMember.objects.create(
+                child=child, name=rng.choice(people.SCHOOLS), relation=Relation.SCHOOL
+            )
+        if child.age() >= 10 and rng.random() < 0.3:
+            NetworkMember.objects.create(
+                child=child,
+                name=f"{rng.choice(people.ADULT_FIRST)} {rng.choice(people.SURNAMES)}",
+                relation=Relation.SUPPORT_PERSON,
+                relation_detail="bisidder",
+                birth_date=self.today - timedelta(days=365 * rng.randint(20, 60)),
+            )
+        return mother
+
+    def _course(self, child, case, index):
+        rng, today = self.rng, self.today
+        situation = rng.choices(
+            ["home_support", "foster_care", "institution", "new_concern", "assessment"],
+            weights=[30, 25, 12, 13, 20],
+        )[0]
+        if index in (0, 1, 2):
+            situation = "assessment_overdue"
+
+        if situation in ("new_concern", "assessment", "assessment_overdue") or rng.random() < 0.4:
+            received = max(case.opened_on, today - timedelta(days=rng.randint(5, 400)))
+            ConcernReport.objects.create(
+                case=case,
+                received_on=received,
+                source=rng.choice(
+                    ["Skolen", "Sundhedsplejen", "Politiet", "Anonym", "Daginstitution"]
+                ),
+                concerns_abuse=rng.random() < 0.15,
+                summary="Bekymring for barnets trivsel.",
+            )
+        if situation in ("assessment", "assessment_overdue"):
+            known = today - timedelta(
+                days=rng.randint(125, 170)
+                if situation == "assessment_overdue"
+                else rng.randint(10, 115)
+            )
+            Assessment.objects.create(
+                case=case, need_known_on=known, deadline=Assessment.deadline_for(known)
+            )
+            return
+        if situation == "new_concern":
+            return
+
+        # An assessment completed before the measure started.
+        support_start = case.opened_on + timedelta(days=rng.randint(60, 110))
+        if support_start >= today:
+            support_start = today - timedelta(days=7)
+        known = support_start - timedelta(days=100)
+        Assessment.objects.create(
+            case=case,
+            need_known_on=known,
+            deadline=Assessment.deadline_for(known),
+            completed_on=support_start - timedelta(days=10),
+        )
+        if situation == "home_support":
+            kind, place = rng.choice(
+                [(MeasureKind.FAMILY_SUPPORT, "Familiehuset"), (MeasureKind.CONTACT_PERSON, "")]
+            )
+        elif situation == "foster_care":
+            kind, place = MeasureKind.FOSTER_CARE, rng.choice(people.FOSTER_HOMES)
+        else:
+            kind, place = MeasureKind.INSTITUTION, rng.choice(people.INSTITUTIONS)
+        if kind == MeasureKind.INSTITUTION and child.age() < 6:
+            kind, place = MeasureKind.FOSTER_CARE, rng.choice(people.FOSTER_HOMES)
+        # A few placements broke down earlier and the child moved.
+        if kind in (MeasureKind.FOSTER_CARE, MeasureKind.INSTITUTION) and rng.random() < 0.2:
+            first_end = support_start + timedelta(days=rng.randint(30, 200))
+            if first_end < today - timedelta(days=14):
+                Measure.objects.create(
+                    case=case,
+                    kind=kind,
+                    place=rng.choice(people.FOSTER_HOMES),
+                    started_on=support_start,
+                    ended_on=first_end,
+                    end_kind=EndKind.UNPLANNED,
+                )
+                support_start = first_end
+        measure = Measure.objects.create(
+            case=case, kind=kind, place=place, started_on=support_start
+        )
+        Decision.objects.create(
+            case=case,
+            decided_on=support_start - timedelta(days=3),
+            subject=f"Bevilling: {measure.get_kind_display().lower()}",
+            measure=measure,
+        )
+        first_follow_up = support_start + timedelta(days=85)
+        FollowUp.objects.create(
+            case=case,
+            due_on=first_follow_up,
+            held_on=first_follow_up - timedelta(days=3)
+            if first_follow_up < today - timedelta(days=20) and rng.random() < 0.8
+            else None,
+            note="Første opfølgning (§ 95)",
+        )
+        if first_follow_up < today:
+            FollowUp.objects.create(
+                case=case, due_on=today + timedelta(days=rng.randint(-10, 60)), note="Opfølgning"
+            )
+        if kind == MeasureKind.FOSTER_CARE:
+            if place == people.FOSTER_HOMES[0]:
+                ContributorLink.objects.create(
+                    child=child,
+                    user=self.users["plejefamilie"],
+                    role=ContributorRole.FOSTER_CARER,
+                    started_on=support_start,
+                )
+            NetworkMember.objects.create(
+                child=child,
+                name=place,
+                relation=Relation.FOSTER_CARER,
+                phone=f"4{rng.randint(1000000, 9999999)}",
+            )
+        if kind == MeasureKind.INSTITUTION:
+            if place == people.INSTITUTIONS[0]:
+                ContributorLink.objects.create(
+                    child=child,
+                    user=self.users["solsikken"],
+                    role=ContributorRole.INSTITUTION_STAFF,
+                    started_on=support_start,
+                )
+            NetworkMember.objects.create(
+                child=child, name=f"Kontaktperson, {place}", relation=Relation.CONTACT_PERSON
+            )
+
+    def _handovers(self):
+        """Two handovers under way (Rikke is over her caseload) and one just completed."""
+        rikke, jonas, amira, leader = (
+            self.users["rikke"],
+            self.users["jonas"],
+            self.users["amira"],
+            self.users["hanne"],
+        )
+        # Children who have had only Rikke, so the history stays consistent.
+        rikke_children = [
+            child
+            for child in Child.objects.filter(
+                assignments__caseworker=rikke, assignments__ended_at__isnull=True
+            )
+            .annotate(n=Count("assignments"))
+            .order_by("pk")
+            if child.n == 1
+        ][:3]
+        now = timezone.now()
+        for child, to, informed in (
+            (rikke_children[0], amira, True),
+            (rikke_children[1], jonas, False),
+        ):
+            handover = Handover.objects.create(
+                child=child,
+                from_caseworker=rikke,
+                to_caseworker=to,
+                started_at=now - timedelta(days=5),
+                overlap_until=self.today + timedelta(days=9),
+                note=(
+                    f"{child.first_name} har det bedst med korte samtaler "
+                    "og vil gerne mødes på skolen."
+                ),
+                joint_meeting_at=now + timedelta(days=3),
+                joint_meeting_place="Skolen",
+                child_informed_on=self.today - timedelta(days=2) if informed else None,
+                child_informed_how="Fortalt ved besøg, med foto af den nye rådgiver"
+                if informed
+                else "",
+                started_by=leader,
+            )
+            CaseworkerAssignment.objects.create(
+                child=child,
+                caseworker=to,
+                kind=AssignmentKind.OVERLAP,
+                started_at=now - timedelta(days=5),
+                handover=handover,
+            )
+        # A handover completed last month: Jonas took over from Amira.
+        child = rikke_children[2]
+        current = CaseworkerAssignment.objects.get(child=child, ended_at__isnull=True)
+        done_at = now - timedelta(days=30)
+        handover = Handover.objects.create(
+            child=child,
+            from_caseworker=amira,
+            to_caseworker=rikke,
+            started_at=done_at - timedelta(days=14),
+            overlap_until=(done_at).date(),
+            note="Overdraget med fælles møde i hjemmet.",
+            joint_meeting_at=done_at - timedelta(days=2),
+            joint_meeting_place="Hjemme",
+            child_informed_on=(done_at - timedelta(days=10)).date(),
+            child_informed_how="Brev og telefonsamtale",
+            status=HandoverStatus.COMPLETED,
+            finished_at=done_at,
+            started_by=leader,
+        )
+        CaseworkerAssignment.objects.filter(pk=current.pk).update(
+            started_at=done_at, handover=handover
+        )
+        CaseworkerAssignment.objects.create(
+            child=child,
+            caseworker=amira,
+            kind=AssignmentKind.RESPONSIBLE,
+            started_at=done_at - timedelta(days=400),
+            ended_at=done_at,
+        )

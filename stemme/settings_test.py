@@ -1,0 +1,15 @@
+"""Settings for the test suite: the production settings with a throwaway key. DATABASE_URL
+chooses SQLite (default) or PostgreSQL, exactly as in production."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("STEMME_REQUIRE_2FA", "true")
+
+from stemme.settings import *  # noqa: E402,F403
+
+# Argon2 at full strength makes every test sign-in slow; tests check behaviour, not cost.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
