@@ -6,6 +6,7 @@ The database itself refuses a second open responsible assignment for a child.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Child
@@ -151,9 +152,9 @@ class Handover(KeptRecord):
         """What still has to be done before the handover can be completed."""
         missing = []
         if not self.note.strip():
-            missing.append(_("write the handover note"))
+            missing.append(gettext("write the handover note"))
         if not self.joint_meeting_at:
-            missing.append(_("schedule the joint meeting with the child"))
+            missing.append(gettext("schedule the joint meeting with the child"))
         if not self.child_informed_on:
-            missing.append(_("record that the child has been told"))
+            missing.append(gettext("record that the child has been told"))
         return missing

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -20,4 +21,7 @@ class StemmeAdminSite(admin.AdminSite):
         return is_administrator(request.user)
 
     def login(self, request, extra_context=None):
-        return redirect_to_login(request.get_full_path())
+        # Signed-in staff who are not administrators are refused, not sent round in circles.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next") or "/admin/")

@@ -30,6 +30,7 @@ from demo import people
 
 DEMO_PASSWORD = "stemme-demo-2026"  # noqa: S105 - printed on purpose, demo only
 DEMO_CODE = "265"
+OTHER_DEMO_CODE = "320"
 
 # username, first name, last name, role, team
 STAFF = [
@@ -53,8 +54,20 @@ CASELOAD = {"rikke": 27, "jonas": 11, "amira": 8, "mette": 9, "soren": 5}
 class Command(BaseCommand):
     help = "Load the demo municipality (265, invented people). Running it again changes nothing."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only into an empty database (no municipalities at all).",
+        )
+
     def handle(self, *args, **options):
-        if Municipality.objects.filter(code=DEMO_CODE).exists():
+        if (
+            options["if_empty"]
+            and Municipality.objects.exclude(code__in=[DEMO_CODE, OTHER_DEMO_CODE]).exists()
+        ):
+            self.stdout.write("The database holds other municipalities; the demo is not loaded.")
+        elif Municipality.objects.filter(code=DEMO_CODE).exists():
             self.stdout.write("The demo municipality is already loaded; nothing changed.")
         else:
             with transaction.atomic():
@@ -75,7 +88,7 @@ class Command(BaseCommand):
         self.today = timezone.localdate()
         municipality = Municipality.objects.create(code=DEMO_CODE, name="Roskilde Kommune (demo)")
         other = Municipality.objects.get_or_create(
-            code="320", defaults={"name": "Faxe Kommune (demo)"}
+            code=OTHER_DEMO_CODE, defaults={"name": "Faxe Kommune (demo)"}
         )[0]
         teams = {
             name: Team.objects.create(municipality=municipality, name=name)

@@ -1,0 +1,56 @@
+# Stemme: `make run` serves the demo, `make test` lints and runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_ENV := STEMME_DEBUG=true STEMME_REQUIRE_2FA=false
+
+.PHONY: run test lint format bench messages install install-dev browser clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# Pinned, hash-checked installs from the committed locks (see DEVELOPERS.md to update them).
+$(VENV)/.installed: requirements.lock | $(PY)
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements.lock
+	rm -f $(VENV)/.installed-dev
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(PY)
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements-dev.lock
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian's chromium for the browser tests (Playwright cannot download its own browser here).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+run: install
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py demo --if-empty
+	@echo
+	@echo "Stemme serves on http://127.0.0.1:8000 (stop with Ctrl-C)"
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: install-dev browser lint
+	$(PY) -m pytest
+
+format: install-dev
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: install-dev
+	$(PY) bench/run.py
+
+messages: install-dev
+	STEMME_DEBUG=true $(PY) manage.py makemessages -l da --no-obsolete --no-location
+	STEMME_DEBUG=true $(PY) manage.py compilemessages -l da
+
+clean:
+	rm -rf $(VENV) staticfiles

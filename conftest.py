@@ -1,0 +1,157 @@
+"""The shared cast of the test suite: named actors in two municipalities.
+
+Staff clients are signed in *and* past the second factor, as a real session would be.
+"""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Municipality, Role, Team, User
+from cases import services as case_services
+from cases.cpr import make_cpr
+from cases.models import ContributorLink, ContributorRole, Relation
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def municipality(db):
+    return Municipality.objects.create(code="265", name="Roskilde Kommune")
+
+
+@pytest.fixture
+def other_municipality(db):
+    return Municipality.objects.create(code="101", name="Københavns Kommune")
+
+
+@pytest.fixture
+def team(municipality):
+    return Team.objects.create(municipality=municipality, name="Team Øst")
+
+
+@pytest.fixture
+def other_team(municipality):
+    return Team.objects.create(municipality=municipality, name="Team Vest")
+
+
+def make_user(username, role, municipality, team=None, **extra):
+    user = User(
+        username=username,
+        first_name=username.title(),
+        last_name="Test",
+        role=role,
+        municipality=municipality,
+        team=team,
+        **extra,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def caseworker(municipality, team):
+    return make_user("rikke", Role.CASEWORKER, municipality, team)
+
+
+@pytest.fixture
+def colleague(municipality, team):
+    """A caseworker in the same team, not assigned to the child."""
+    return make_user("jonas", Role.CASEWORKER, municipality, team)
+
+
+@pytest.fixture
+def west_caseworker(municipality, other_team):
+    """A caseworker in another team of the same municipality."""
+    return make_user("mette", Role.CASEWORKER, municipality, other_team)
+
+
+@pytest.fixture
+def team_leader(municipality, team):
+    return make_user("hanne", Role.TEAM_LEADER, municipality, team)
+
+
+@pytest.fixture
+def west_leader(municipality, other_team):
+    return make_user("peter", Role.TEAM_LEADER, municipality, other_team)
+
+
+@pytest.fixture
+def head(municipality):
+    return make_user("chef", Role.HEAD_OF_DEPARTMENT, municipality)
+
+
+@pytest.fixture
+def administrator(municipality):
+    return make_user("admin", Role.ADMINISTRATOR, municipality, is_staff=True)
+
+
+@pytest.fixture
+def analyst(municipality):
+    return make_user("analytiker", Role.ANALYST, municipality)
+
+
+@pytest.fixture
+def foster_carer(municipality):
+    return make_user("plejefar", Role.CONTRIBUTOR, municipality)
+
+
+@pytest.fixture
+def unlinked_contributor(municipality):
+    return make_user("fremmed", Role.CONTRIBUTOR, municipality)
+
+
+@pytest.fixture
+def foreign_caseworker(other_municipality):
+    """A caseworker of another municipality: must see nothing, not even that a child exists."""
+    return make_user("kbh", Role.CASEWORKER, other_municipality)
+
+
+def make_child(municipality, caseworker, *, birth=date(2014, 5, 17), serial=1, **extra):
+    return case_services.child_create(
+        actor=caseworker,
+        municipality=municipality,
+        cpr=make_cpr(birth, serial),
+        cpr_is_fictitious=True,
+        first_name=extra.pop("first_name", "Emma"),
+        last_name=extra.pop("last_name", "Jensen"),
+        caseworker=caseworker,
+        **extra,
+    )
+
+
+@pytest.fixture
+def child(municipality, caseworker, foster_carer):
+    child = make_child(municipality, caseworker, preferred_name="Emmy", languages="dansk")
+    case_services.network_member_add(
+        actor=caseworker,
+        child=child,
+        name="Anne Jensen",
+        relation=Relation.PARENT,
+        relation_detail="mor",
+        holds_custody=True,
+    )
+    ContributorLink.objects.create(
+        child=child, user=foster_carer, role=ContributorRole.FOSTER_CARER
+    )
+    return child
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    if user.needs_second_factor:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(db):
+    return signed_in
