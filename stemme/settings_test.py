@@ -5,10 +5,13 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("STEMME_REQUIRE_2FA", "true")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls there are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from stemme.settings import *  # noqa: E402,F403
 
-# Argon2 at full strength makes every test sign-in slow; tests check behaviour, not cost.
+# Argon2 at full strength makes every test sign-in slow; tests check behaviour, not cost
+# (accounts/tests.py checks that production uses Argon2).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,0 +1,80 @@
+"""Measure the two main pages in-process through Django's full request stack (middleware,
+sessions, access helper and access log included). Run by bench/run.py with DATABASE_URL set."""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from cases.models import Child  # noqa: E402
+from continuity.models import CaseworkerAssignment  # noqa: E402
+
+
+def measure(client: Client, url: str, requests: int) -> dict:
+    for _ in range(10):
+        assert client.get(url).status_code == 200, url
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    timings.sort()
+    return {
+        "median_ms": statistics.median(timings),
+        "p95_ms": timings[int(len(timings) * 0.95) - 1],
+        "queries": len(queries.captured_queries),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--count-children", action="store_true")
+    options = parser.parse_args()
+    if options.count_children:
+        print(Child.objects.count())
+        return
+    # A caseworker of the last synthetic municipality, with a typical caseload.
+    caseworker = (
+        User.objects.filter(role=Role.CASEWORKER, municipality__code__gte="900")
+        .order_by("-municipality__code", "pk")
+        .first()
+    )
+    child_id = (
+        CaseworkerAssignment.objects.filter(caseworker=caseworker, ended_at__isnull=True)
+        .values_list("child_id", flat=True)
+        .first()
+    )
+    client = Client()
+    client.force_login(caseworker)
+    print(
+        json.dumps(
+            {
+                "start page": measure(client, reverse("cases:start"), options.requests),
+                "child page": measure(
+                    client, reverse("cases:child", args=[child_id]), options.requests
+                ),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Benchmark: generate 100,000 children and measure the caseworker's start page and the child's
+page on SQLite and PostgreSQL (median and 95th percentile time, number of queries).
+
+Usage: make bench   (or: python bench/run.py --children 100000 --databases sqlite,postgres)
+The generated databases are kept between runs (bench/bench.sqlite3 and the PostgreSQL database
+stemme_bench); pass --fresh to build them again.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+DATABASES = {
+    "sqlite": f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}",
+    "postgres": f"{PG_SERVER}/stemme_bench",
+}
+
+
+def env_for(url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "STEMME_REQUIRE_2FA": "false",
+        "STEMME_ALLOWED_HOSTS": "testserver",
+        "STEMME_STATIC_ROOT": str(ROOT / "bench" / "results" / "static"),
+        "DJANGO_SETTINGS_MODULE": "stemme.settings",
+    }
+
+
+def manage(url: str, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env_for(url), check=True)
+
+
+def reset_postgres() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS stemme_bench")
+        connection.execute("CREATE DATABASE stemme_bench")
+
+
+def prepare(name: str, url: str, children: int, fresh: bool) -> None:
+    if name == "sqlite" and fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{ROOT / 'bench' / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
+    if name == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = 'stemme_bench'"
+            ).fetchone()
+        if fresh or not exists:
+            reset_postgres()
+    manage(url, "migrate", "--noinput", "-v0")
+    manage(url, "collectstatic", "--noinput", "-v0")
+    probe = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "measure.py"), "--count-children"],
+        cwd=ROOT,
+        env=env_for(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    if int(probe.stdout.strip() or 0) < children:
+        if int(probe.stdout.strip() or 0) > 0:
+            sys.exit(f"{name}: the bench database holds another data set; run with --fresh")
+        print(f"[{name}] generating {children} children …", flush=True)
+        manage(
+            url, "generate", "--children", str(children), "--municipalities", "10", "--seed", "1"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--fresh", action="store_true")
+    options = parser.parse_args()
+    results = {}
+    for name in options.databases.split(","):
+        url = DATABASES[name]
+        prepare(name, url, options.children, options.fresh)
+        run = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "measure.py"),
+                "--requests",
+                str(options.requests),
+            ],
+            cwd=ROOT,
+            env=env_for(url),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results[name] = json.loads(run.stdout)
+    lines = [
+        f"Stemme benchmark: {options.children} children, {options.requests} requests per page",
+        "",
+        "| database | page | median ms | p95 ms | queries |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, pages in results.items():
+        for page, figures in pages.items():
+            lines.append(
+                f"| {name} | {page} | {figures['median_ms']:.1f} | {figures['p95_ms']:.1f} "
+                f"| {figures['queries']} |"
+            )
+    report = "\n".join(lines)
+    print(report)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.md").write_text(report + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Cross-cutting rules: Danish first with English available, security headers, templates
+without inline scripts or styles, and calendar-month deadlines."""
+
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from core.dates import add_months, age_on
+
+LOCALE = Path(settings.BASE_DIR) / "locale" / "da" / "LC_MESSAGES"
+
+
+def test_every_danish_string_is_translated_and_none_fuzzy():
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(LOCALE / "django.po")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "translated" in result.stderr
+    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr
+
+
+def test_compiled_translations_match_the_po_file(tmp_path):
+    compiled = tmp_path / "django.mo"
+    subprocess.run(
+        ["msgfmt", "--check-format", "-o", str(compiled), str(LOCALE / "django.po")], check=True
+    )
+    assert compiled.read_bytes() == (LOCALE / "django.mo").read_bytes(), "run `make messages`"
+
+
+def test_danish_by_default_and_english_on_request(db):
+    danish = Client().get(reverse("accounts:login")).content.decode()
+    assert "Log ind i Stemme" in danish and 'lang="da"' in danish
+    client = Client()
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    english = client.get(reverse("accounts:login")).content.decode()
+    assert "Sign in to Stemme" in english and 'lang="en"' in english
+
+
+def test_security_headers(db):
+    response = Client().get(reverse("accounts:login"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+TEMPLATES = [
+    p for p in Path(settings.BASE_DIR).glob("**/templates/**/*.html") if ".venv" not in p.parts
+]
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
+def test_templates_have_no_inline_scripts_styles_or_handlers(template):
+    html = template.read_text()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script>"
+    assert not re.search(r"\sstyle=", html), "inline style attribute"
+    assert not re.search(r"<style", html), "inline <style>"
+    assert not re.search(r"\son[a-z]+=", html), "inline event handler"
+
+
+def test_no_assets_from_the_internet():
+    for template in TEMPLATES:
+        assert not re.search(r'(src|href)="(https?:)?//', template.read_text()), template
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2026, 10, 15), 4, date(2027, 2, 15)),
+        (date(2026, 12, 1), 3, date(2027, 3, 1)),
+    ],
+)
+def test_add_months_clamps_to_the_end_of_month(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+def test_age_on_birthday_boundaries():
+    assert age_on(date(2008, 2, 29), date(2026, 2, 28)) == 17
+    assert age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18

@@ -1,0 +1,296 @@
+"""Build a synthetic data set for scale work: municipalities, staff, children with cases,
+networks, caseworker histories and the case's course, with bulk inserts.
+
+The same --seed and --as-of give the same data. Synthetic records carry no change history
+(they were never changed); every CPR number is marked fictitious.
+"""
+
+import math
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Municipality, Role, Team, User
+from cases.cpr import make_cpr
+from cases.models import (
+    Assessment,
+    Case,
+    Child,
+    ConcernReport,
+    Decision,
+    EndKind,
+    FollowUp,
+    Measure,
+    MeasureKind,
+    NetworkMember,
+    Relation,
+)
+from continuity.models import AssignmentKind, CaseworkerAssignment
+from demo import people
+
+BATCH = 5000
+CHILDREN_PER_CASEWORKER = 22
+CASEWORKERS_PER_TEAM = 8
+FIRST_CODE = 900
+
+
+class Command(BaseCommand):
+    help = "Generate synthetic municipalities, staff and children for scale work (bulk inserts)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--children", type=int, default=1000)
+        parser.add_argument("--municipalities", type=int, default=1)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            default=None,
+            help="The day the data is generated around (YYYY-MM-DD); default today.",
+        )
+
+    def handle(self, *args, children, municipalities, seed, as_of, **options):
+        if children < 1 or not 1 <= municipalities <= 99:
+            raise CommandError("Give at least one child and 1-99 municipalities.")
+        self.rng = random.Random(seed)
+        self.today = as_of or timezone.localdate()
+        codes = [f"{FIRST_CODE + i:03d}" for i in range(municipalities)]
+        if Municipality.objects.filter(code__in=codes).exists():
+            raise CommandError(
+                f"Municipalities {codes[0]}-{codes[-1]} already exist; use a fresh database."
+            )
+        self.password = make_password(None)  # unusable: synthetic staff cannot sign in
+        counts = {}
+        with transaction.atomic():
+            for index, code in enumerate(codes):
+                share = children // municipalities + (1 if index < children % municipalities else 0)
+                for name, n in self._municipality(code, share).items():
+                    counts[name] = counts.get(name, 0) + n
+        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Generated {summary}."))
+
+    def _at(self, day: date) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+    def _municipality(self, code: str, n_children: int) -> dict[str, int]:
+        rng, today = self.rng, self.today
+        municipality = Municipality.objects.create(code=code, name=f"Syntetisk Kommune {code}")
+        n_caseworkers = max(1, math.ceil(n_children / CHILDREN_PER_CASEWORKER))
+        n_teams = max(1, math.ceil(n_caseworkers / CASEWORKERS_PER_TEAM))
+        teams = Team.objects.bulk_create(
+            [Team(municipality=municipality, name=f"Team {i + 1}") for i in range(n_teams)]
+        )
+
+        def user(username, role, team=None):
+            return User(
+                username=f"{code}-{username}",
+                first_name=rng.choice(people.ADULT_FIRST),
+                last_name=rng.choice(people.SURNAMES),
+                role=role,
+                municipality=municipality,
+                team=team,
+                password=self.password,
+            )
+
+        staff = [
+            user("head", Role.HEAD_OF_DEPARTMENT),
+            user("admin", Role.ADMINISTRATOR),
+            user("analyst", Role.ANALYST),
+        ]
+        staff += [user(f"leader{i + 1}", Role.TEAM_LEADER, team) for i, team in enumerate(teams)]
+        caseworkers = [
+            user(f"cw{i + 1}", Role.CASEWORKER, teams[i // CASEWORKERS_PER_TEAM])
+            for i in range(n_caseworkers)
+        ]
+        User.objects.bulk_create(staff + caseworkers, batch_size=BATCH)
+        caseworkers = list(
+            User.objects.filter(municipality=municipality, role=Role.CASEWORKER).order_by("pk")
+        )
+
+        serials: dict[date, int] = {}
+        children = []
+        for _ in range(n_children):
+            birth = today - timedelta(days=rng.randint(30, 18 * 365 - 30))
+            serials[birth] = serials.get(birth, -1) + 1
+            girl = rng.random() < 0.5
+            children.append(
+                Child(
+                    municipality=municipality,
+                    cpr=make_cpr(birth, serials[birth] * 2 + (0 if girl else 1)),
+                    cpr_is_fictitious=True,
+                    birth_date=birth,
+                    first_name=rng.choice(people.GIRLS if girl else people.BOYS),
+                    last_name=rng.choice(people.SURNAMES),
+                    languages=rng.choice(people.LANGUAGES),
+                )
+            )
+        Child.objects.bulk_create(children, batch_size=BATCH)
+        cases = [
+            Case(
+                child=child,
+                opened_on=max(
+                    child.birth_date, today - timedelta(days=int(rng.expovariate(1 / 500)))
+                ),
+            )
+            for child in children
+        ]
+        Case.objects.bulk_create(cases, batch_size=BATCH)
+
+        rows = {
+            "network": [],
+            "assignments": [],
+            "measures": [],
+            "assessments": [],
+            "concerns": [],
+            "follow_ups": [],
+        }
+        decisions_for = []
+        for index, (child, case) in enumerate(zip(children, cases, strict=True)):
+            self._network(child, rows["network"])
+            self._assignments(child, case, caseworkers, index, rows["assignments"])
+            self._course(child, case, rows, decisions_for)
+
+        NetworkMember.objects.bulk_create(rows["network"], batch_size=BATCH)
+        CaseworkerAssignment.objects.bulk_create(rows["assignments"], batch_size=BATCH)
+        Measure.objects.bulk_create(rows["measures"], batch_size=BATCH)
+        Assessment.objects.bulk_create(rows["assessments"], batch_size=BATCH)
+        ConcernReport.objects.bulk_create(rows["concerns"], batch_size=BATCH)
+        FollowUp.objects.bulk_create(rows["follow_ups"], batch_size=BATCH)
+        decisions = [
+            Decision(
+                case=measure.case,
+                measure=measure,
+                decided_on=measure.started_on - timedelta(days=3),
+                subject="Bevilling",
+            )
+            for measure in decisions_for
+        ]
+        Decision.objects.bulk_create(decisions, batch_size=BATCH)
+        return {
+            "municipalities": 1,
+            "staff": len(staff) + len(caseworkers),
+            "children": len(children),
+            "network members": len(rows["network"]),
+            "caseworker assignments": len(rows["assignments"]),
+            "measures": len(rows["measures"]),
+            "assessments": len(rows["assessments"]),
+            "reports of concern": len(rows["concerns"]),
+            "decisions": len(decisions),
+            "follow-ups": len(rows["follow_ups"]),
+        }
+
+    def _network(self, child, out):
+        rng = self.rng
+        out.append(
+            NetworkMember(
+                child=child,
+                name=f"{rng.choice(people.ADULT_FIRST)} {child.last_name}",
+                relation=Relation.PARENT,
+                relation_detail="mor",
+                holds_custody=True,
+            )
+        )
+        if rng.random() < 0.7:
+            out.append(
+                NetworkMember(
+                    child=child,
+                    name=f"{rng.choice(people.ADULT_FIRST)} {rng.choice(people.SURNAMES)}",
+                    relation=Relation.PARENT,
+                    relation_detail="far",
+                    holds_custody=rng.random() < 0.6,
+                )
+            )
+        for _ in range(rng.choices([0, 1, 2], weights=[4, 4, 2])[0]):
+            out.append(
+                NetworkMember(
+                    child=child,
+                    name=f"{rng.choice(people.GIRLS + people.BOYS)} {child.last_name}",
+                    relation=Relation.SIBLING,
+                )
+            )
+        if self.today.year - child.birth_date.year >= 6:
+            out.append(
+                NetworkMember(
+                    child=child, name=rng.choice(people.SCHOOLS), relation=Relation.SCHOOL
+                )
+            )
+
+    def _assignments(self, child, case, caseworkers, index, out):
+        """60 % have had one caseworker, 30 % two and 10 % three; the last one holds the case."""
+        rng = self.rng
+        n = rng.choices([1, 2, 3], weights=[6, 3, 1])[0]
+        span = max(1, (self.today - case.opened_on).days)
+        switches = sorted(rng.sample(range(1, span), min(n - 1, span - 1))) if span > 2 else []
+        starts = [case.opened_on] + [case.opened_on + timedelta(days=d) for d in switches]
+        current = caseworkers[index % len(caseworkers)]
+        for position, start in enumerate(starts):
+            last = position == len(starts) - 1
+            out.append(
+                CaseworkerAssignment(
+                    child=child,
+                    caseworker=current if last else rng.choice(caseworkers),
+                    kind=AssignmentKind.RESPONSIBLE,
+                    started_at=self._at(start),
+                    ended_at=None if last else self._at(starts[position + 1]),
+                )
+            )
+
+    def _course(self, child, case, rows, decisions_for):
+        rng, today = self.rng, self.today
+        if rng.random() < 0.6:
+            rows["concerns"].append(
+                ConcernReport(
+                    case=case,
+                    received_on=case.opened_on,
+                    source=rng.choice(["Skolen", "Sundhedsplejen", "Politiet", "Anonym"]),
+                    concerns_abuse=rng.random() < 0.1,
+                )
+            )
+        situation = rng.choices(
+            ["home", "foster", "institution", "assessing"], weights=[35, 25, 10, 30]
+        )[0]
+        if situation == "assessing":
+            known = today - timedelta(days=rng.randint(0, 160))
+            rows["assessments"].append(
+                Assessment(case=case, need_known_on=known, deadline=Assessment.deadline_for(known))
+            )
+            return
+        start = min(today, case.opened_on + timedelta(days=rng.randint(30, 120)))
+        known = start - timedelta(days=rng.randint(60, 120))
+        rows["assessments"].append(
+            Assessment(
+                case=case,
+                need_known_on=known,
+                deadline=Assessment.deadline_for(known),
+                completed_on=start - timedelta(days=5),
+            )
+        )
+        kind, place = {
+            "home": (MeasureKind.FAMILY_SUPPORT, "Familiehuset"),
+            "foster": (MeasureKind.FOSTER_CARE, rng.choice(people.FOSTER_HOMES)),
+            "institution": (MeasureKind.INSTITUTION, rng.choice(people.INSTITUTIONS)),
+        }[situation]
+        ended = rng.random() < 0.15 and (today - start).days > 60
+        measure = Measure(
+            case=case,
+            kind=kind,
+            place=place,
+            started_on=start,
+            ended_on=start + timedelta(days=rng.randint(30, (today - start).days))
+            if ended
+            else None,
+            end_kind=rng.choice([EndKind.PLANNED, EndKind.UNPLANNED]) if ended else "",
+        )
+        rows["measures"].append(measure)
+        decisions_for.append(measure)
+        due = start + timedelta(days=90)
+        rows["follow_ups"].append(
+            FollowUp(
+                case=case,
+                due_on=due,
+                held_on=due - timedelta(days=2) if due < today and rng.random() < 0.75 else None,
+            )
+        )

@@ -1,0 +1,96 @@
+"""The demo municipality and the synthetic data generator."""
+
+from datetime import date
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from cases.models import PLACEMENT_KINDS, Assessment, Child, Measure
+from continuity.models import CaseworkerAssignment, Handover, HandoverStatus
+
+
+def _counts():
+    return {
+        model.__name__: model.all_objects.count()
+        for model in (Child, Measure, Assessment, Handover, CaseworkerAssignment)
+    } | {"history": Child.history.count(), "users": User.objects.count()}
+
+
+def test_demo_loads_a_varied_municipality_and_a_second_run_changes_nothing(db):
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "stemme-demo-2026" in out.getvalue() and "rikke" in out.getvalue()
+    children = Child.objects.filter(municipality__code="265")
+    assert 55 <= children.count() <= 65
+    ages = {child.age() for child in children}
+    assert min(ages) <= 1 and max(ages) >= 16
+    assert all(child.cpr_is_fictitious for child in children)
+    measures = Measure.objects.filter(case__child__in=children)
+    assert measures.filter(kind="foster_care").exists()
+    assert measures.filter(kind="institution").exists()
+    assert measures.exclude(kind__in=PLACEMENT_KINDS).exists()
+    assert any(a.is_overdue() for a in Assessment.objects.filter(completed_on__isnull=True))
+    assert Handover.objects.filter(status=HandoverStatus.IN_PROGRESS).count() == 2
+    assert Handover.objects.filter(status=HandoverStatus.COMPLETED).exists()
+    for role in Role:
+        assert User.objects.filter(role=role, municipality__code="265").exists(), role
+    before = _counts()
+    call_command("demo", stdout=StringIO())
+    call_command("demo", "--if-empty", stdout=StringIO())
+    assert _counts() == before
+
+
+def test_demo_is_not_loaded_into_a_database_with_real_municipalities(db):
+    from accounts.models import Municipality
+
+    Municipality.objects.create(code="101", name="København")
+    out = StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert not Child.objects.exists()
+
+
+def _snapshot():
+    return list(
+        Child.objects.order_by("cpr").values_list(
+            "municipality__code", "cpr", "first_name", "last_name", "birth_date"
+        )
+    ), list(
+        CaseworkerAssignment.objects.order_by("child__cpr", "started_at").values_list(
+            "child__cpr", "caseworker__username", "started_at", "ended_at"
+        )
+    )
+
+
+def _generate(seed):
+    with transaction.atomic():
+        call_command(
+            "generate",
+            children=300,
+            municipalities=2,
+            seed=seed,
+            as_of=date(2026, 6, 1),
+            stdout=StringIO(),
+        )
+        snapshot = _snapshot()
+        counts = {
+            "children": Child.objects.count(),
+            "open responsible": CaseworkerAssignment.objects.filter(
+                kind="responsible", ended_at__isnull=True
+            ).count(),
+        }
+        transaction.set_rollback(True)
+    return snapshot, counts
+
+
+def test_generate_is_deterministic_and_gives_every_child_one_caseworker(db):
+    first, counts = _generate(seed=7)
+    again, _ = _generate(seed=7)
+    other, _ = _generate(seed=8)
+    assert first == again
+    assert first != other
+    assert counts == {"children": 300, "open responsible": 300}
+    assert all(cpr for _m, cpr, *_ in first[0])
+    assert timezone.localdate()  # generation never depends on the clock when --as-of is given

@@ -1,0 +1,106 @@
+"""Main journeys in a real browser (Debian's chromium through Playwright), each page checked
+with axe-core for WCAG 2.1 AA violations."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import sync_playwright
+
+from conftest import PASSWORD
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="da-DK")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def assert_accessible(page):
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
+    assert results.violations_count == 0, results.generate_report()
+
+
+def _token(device):
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_caseworker_signs_in_with_second_factor_and_opens_a_child(
+    live_server, page, child, caseworker
+):
+    device = TOTPDevice.objects.create(user=caseworker, name="phone", confirmed=True)
+    page.goto(f"{live_server.url}/")
+    assert "/login/" in page.url
+    assert_accessible(page)
+    page.get_by_label("Brugernavn").fill(caseworker.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/login/code/**")
+    assert_accessible(page)
+    page.get_by_label("Sekscifret kode").fill(_token(device))
+    page.get_by_role("button", name="Bekræft").click()
+    page.wait_for_url("**/my-children/")
+    assert page.get_by_role("heading", name="Mine børn").is_visible()
+    assert_accessible(page)
+
+    # The HTMX search narrows the list without reloading the page.
+    page.get_by_label("Find et barn ud fra navn").fill("zzz")
+    page.get_by_text("Intet barn passer til søgningen.").wait_for()
+    page.get_by_label("Find et barn ud fra navn").fill("emm")
+    page.get_by_role("link", name="Emmy Jensen").click()
+
+    page.wait_for_url(f"**/children/{child.pk}/")
+    assert page.get_by_role("heading", name="Emmy Jensen", level=1).is_visible()
+    assert page.get_by_role("heading", name="Netværk").is_visible()
+    assert "Anne Jensen" in page.content()
+    assert_accessible(page)
+
+
+def test_team_leader_sees_caseloads_and_starts_a_handover(
+    live_server, page, child, caseworker, colleague, team_leader, settings
+):
+    settings.STEMME_REQUIRE_2FA = False
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill(team_leader.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/team/")
+    assert page.get_by_role("heading", name="Sagstal").is_visible()
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/children/{child.pk}/handover/new/")
+    assert_accessible(page)
+    page.get_by_label("Ny fast myndighedsperson").select_option(str(colleague.pk))
+    page.get_by_label("Overdragelsesnotat").fill("Emma vil gerne mødes på skolen.")
+    page.get_by_role("button", name="Start overdragelsen").click()
+    page.wait_for_url("**/handovers/**")
+    assert "planlæg det fælles møde med barnet" in page.content()
+    assert_accessible(page)
