@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from conftest import make_child, make_user
@@ -63,7 +63,7 @@ def test_handover_attaches_both_during_the_overlap(child, caseworker, colleague)
 
 def test_handover_cannot_complete_before_note_meeting_and_child_told(child, caseworker, colleague):
     handover = _start(child, caseworker, colleague)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("en"):
         services.handover_complete(actor=caseworker, handover=handover)
     assert "handover note" in str(error.value)
     assert child.assignments.get(kind="responsible", ended_at__isnull=True).caseworker == caseworker
@@ -134,7 +134,9 @@ def test_handover_flow_through_the_pages(child, caseworker, colleague, client_fo
     complete = reverse("continuity:handover_complete", args=[child.pk, handover.pk])
     response = client.post(complete, follow=True)
     assert child.handovers.get().is_under_way
-    assert any("told" in str(m) for m in response.context["messages"])
+    with translation.override("da"):
+        missing_step = translation.gettext("record that the child has been told")
+    assert any(missing_step in str(m) for m in response.context["messages"])
     client.post(
         url,
         {
