@@ -44,6 +44,11 @@ def test_danish_by_default_and_english_on_request(db):
     assert "Sign in to Stemme" in english and 'lang="en"' in english
 
 
+def test_danish_even_when_the_browser_asks_for_english(db):
+    page = Client().get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Log ind i Stemme" in page.content.decode()
+
+
 def test_security_headers(db):
     response = Client().get(reverse("accounts:login"))
     csp = response["Content-Security-Policy"]
