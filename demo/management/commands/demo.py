@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Municipality, Role, Team, User
 from cases.cpr import make_cpr
@@ -76,6 +76,10 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self):
+        with translation.override("en"):
+            self._print_logins()
+
+    def _print_logins(self):
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, first, last, role, team in STAFF:
