@@ -1,18 +1,23 @@
 """The one place that decides who may see a child.
 
-Every view of child data asks `child_for_request` (one child) or `children_visible_to` (lists).
-A child the user may not see is answered exactly like a child that does not exist (404), so a
-user of another municipality cannot even learn that the child exists. Every grant and every
-refusal is written to the access log.
+Every view of child data asks `child_for_request` (one child) or `children_visible_to` (lists);
+both use the same grounds (`_grounds`). A child the user may not see is answered exactly like
+a child that does not exist (404), so a user of another municipality cannot even learn that the
+child exists. Staff of the child's own municipality who are not assigned may open the child by
+stating a reason (break-glass, `BreakGlassRequired`). Every grant and every refusal is written
+to the access log, with the basis on which the user could see the child.
 """
 
 from enum import Enum
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 
+from access.models import BreakGlassGrant
 from accounts.models import Role
-from audit.services import AccessAction, access_record
+from audit.models import AccessAction, AccessBasis
+from audit.services import access_record
 from cases.models import Child, ContributorLink
 from continuity.models import CaseworkerAssignment
 
@@ -24,78 +29,162 @@ class Need(Enum):
     LIFE_BOOK = "life_book"  # the child's life book, which linked contributors also see
 
 
-def _with_open_assignment(**filters):
+# Staff who may open an unassigned child of their own municipality by stating a reason.
+BREAK_GLASS_ROLES = {Role.CASEWORKER, Role.TEAM_LEADER}
+
+
+class BreakGlassRequired(Exception):
+    """The user may open this child only by stating a reason (see access.views.break_glass)."""
+
+    def __init__(self, child_id: int, next_path: str):
+        super().__init__(child_id)
+        self.child_id = child_id
+        self.next_path = next_path
+
+
+def _open_assignments(**filters) -> QuerySet:
     # Children are found from the assignment side (indexed on caseworker and end), so the
     # check stays fast with 100,000 children.
     return CaseworkerAssignment.objects.filter(ended_at__isnull=True, **filters).values("child_id")
 
 
-def children_visible_to(user, need: Need = Need.CASE_RECORD) -> QuerySet[Child]:
-    """All children this user may see for this need; empty for everyone else."""
-    none = Child.objects.none()
+def _grounds(user, need: Need) -> list[tuple[str, QuerySet | None]]:
+    """Each basis on which this user may see children, with the ids it covers (None: all of
+    the user's municipality)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return none
+        return []
     if user.municipality_id is None:
-        return none
-    in_municipality = Child.objects.filter(municipality_id=user.municipality_id)
-
+        return []
     if user.role == Role.CONTRIBUTOR:
         if need is not Need.LIFE_BOOK:
-            return none
+            return []
         links = ContributorLink.objects.filter(user=user, ended_on__isnull=True)
-        return in_municipality.filter(pk__in=links.values("child_id"))
-
+        return [(AccessBasis.CONTRIBUTOR, links.values("child_id"))]
+    grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
+    assigned = (AccessBasis.ASSIGNED, _open_assignments(caseworker=user))
+    break_glass = (AccessBasis.BREAK_GLASS, grants.values("child_id"))
     if user.role == Role.CASEWORKER:
-        return in_municipality.filter(pk__in=_with_open_assignment(caseworker=user))
+        return [assigned, break_glass]
     if user.role == Role.TEAM_LEADER:
-        own = in_municipality.filter(pk__in=_with_open_assignment(caseworker=user))
         if user.team_id is None:
-            return own
-        return in_municipality.filter(
-            Q(pk__in=_with_open_assignment(caseworker__team_id=user.team_id))
-            | Q(pk__in=_with_open_assignment(caseworker=user))
-        )
+            return [assigned, break_glass]
+        return [
+            assigned,
+            (AccessBasis.TEAM, _open_assignments(caseworker__team_id=user.team_id)),
+            break_glass,
+        ]
     if user.role == Role.HEAD_OF_DEPARTMENT:
-        return in_municipality
+        return [assigned, (AccessBasis.DEPARTMENT, None)]
     # Administrators run the system and analysts see aggregated numbers only: no child data.
-    return none
+    return []
+
+
+def children_visible_to(user, need: Need = Need.CASE_RECORD) -> QuerySet[Child]:
+    """All children this user may see for this need; empty for everyone else."""
+    grounds = _grounds(user, need)
+    if not grounds:
+        return Child.objects.none()
+    in_municipality = Child.objects.filter(municipality_id=user.municipality_id)
+    if any(ids is None for _basis, ids in grounds):
+        return in_municipality
+    condition = Q()
+    for _basis, ids in grounds:
+        condition |= Q(pk__in=ids)
+    return in_municipality.filter(condition)
+
+
+def _as_pk(child_id) -> int | None:
+    try:
+        return int(child_id)
+    except (TypeError, ValueError):
+        return None
 
 
 def child_for_request(
-    request, child_id, *, need: Need = Need.CASE_RECORD, record: str = "child", purpose: str = ""
+    request, child_id, *, need: Need = Need.CASE_RECORD, record: str = "child"
 ) -> Child:
-    """The child if this user may see it (logged), otherwise 404 (logged as refused)."""
-    try:
-        child_pk = int(child_id)
-    except (TypeError, ValueError):
-        child_pk = None
-    child = (
-        children_visible_to(request.user, need)
-        .select_related("municipality")
-        .filter(pk=child_pk)
-        .first()
-        if child_pk is not None
-        else None
-    )
-    if child is None:
+    """The child if this user may see it (logged with the basis), otherwise 404 (logged as
+    refused), or BreakGlassRequired for unassigned staff of the child's municipality."""
+    user = request.user
+    child_pk = _as_pk(child_id)
+    grounds = _grounds(user, need)
+    child = None
+    if child_pk is not None and grounds:
+        flags = {
+            f"via_{basis}": ExpressionWrapper(
+                Q(pk__in=ids) if ids is not None else Value(True), output_field=BooleanField()
+            )
+            for basis, ids in grounds
+        }
+        child = (
+            Child.objects.filter(pk=child_pk, municipality_id=user.municipality_id)
+            .select_related("municipality")
+            .annotate(**flags)
+            .first()
+        )
+    basis = next((b for b, _ids in grounds if child and getattr(child, f"via_{b}")), None)
+    if basis is None:
         access_record(
-            user=request.user,
+            user=user,
             action=AccessAction.REFUSED,
             requested_child_id=child_pk,
             record=record,
-            purpose=purpose,
             path=request.path,
         )
+        if child is not None and user.role in BREAK_GLASS_ROLES and need is Need.CASE_RECORD:
+            raise BreakGlassRequired(child.pk, request.get_full_path())
         raise Http404("No such child.")
+    purpose = ""
+    if basis == AccessBasis.BREAK_GLASS:
+        grant = (
+            BreakGlassGrant.objects.filter(user=user, child=child, expires_at__gt=timezone.now())
+            .order_by("-granted_at")
+            .first()
+        )
+        purpose = grant.reason if grant else ""
     access_record(
-        user=request.user,
+        user=user,
         action=AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW,
         child=child,
         record=record,
+        basis=basis,
         purpose=purpose,
         path=request.path,
     )
     return child
+
+
+def break_glass_candidate(request, child_id) -> Child:
+    """The child a staff member asks to open: one they may already see, or one of their own
+    municipality if their role may break the glass; otherwise 404, as for a missing child."""
+    user = request.user
+    child_pk = _as_pk(child_id)
+    child = None
+    if child_pk is not None:
+        child = children_visible_to(user).filter(pk=child_pk).first()
+    if (
+        child is None
+        and child_pk is not None
+        and getattr(user, "is_authenticated", False)
+        and user.role in BREAK_GLASS_ROLES
+        and user.municipality_id is not None
+    ):
+        child = Child.objects.filter(pk=child_pk, municipality_id=user.municipality_id).first()
+    if child is None:
+        access_record(
+            user=user,
+            action=AccessAction.REFUSED,
+            requested_child_id=child_pk,
+            record="break_glass",
+            path=request.path,
+        )
+        raise Http404("No such child.")
+    return child
+
+
+def may_see(user, child: Child, need: Need = Need.CASE_RECORD) -> bool:
+    """Whether the user may see the child now (no logging: for deciding what to link to)."""
+    return children_visible_to(user, need).filter(pk=child.pk).exists()
 
 
 def may_manage_caseworkers(user, child: Child) -> bool:
@@ -103,12 +192,15 @@ def may_manage_caseworkers(user, child: Child) -> bool:
     if user.role == Role.HEAD_OF_DEPARTMENT:
         return user.municipality_id == child.municipality_id
     if user.role == Role.TEAM_LEADER:
-        return True  # visibility already limits a team leader to the team's children
-    if user.role == Role.CASEWORKER:
         return CaseworkerAssignment.objects.filter(
-            child=child, caseworker=user, kind="responsible", ended_at__isnull=True
-        ).exists()
+            child=child, ended_at__isnull=True, caseworker__team_id=user.team_id
+        ).exists() or _responsible(user, child)
+    if user.role == Role.CASEWORKER:
+        return _responsible(user, child)
     return False
 
 
-__all__ = ["Need", "child_for_request", "children_visible_to", "may_manage_caseworkers"]
+def _responsible(user, child: Child) -> bool:
+    return CaseworkerAssignment.objects.filter(
+        child=child, caseworker=user, kind="responsible", ended_at__isnull=True
+    ).exists()

@@ -55,7 +55,7 @@ class AdministratorOnly:
 
 @admin.register(Municipality)
 class MunicipalityAdmin(AdministratorOnly, SimpleHistoryAdmin):
-    list_display = ["code", "name", "caseload_threshold"]
+    list_display = ["code", "name", "caseload_threshold", "show_staff_names_to_child"]
     municipality_field = "pk"
 
     def has_add_permission(self, request):

@@ -25,6 +25,12 @@ class Municipality(models.Model):
         blank=True,
         help_text=_("Children per caseworker before a warning. Empty: the national default."),
     )
+    # "Who has looked at my case" shows date, role, unit and purpose; employee names only when
+    # the municipality turns this on (Datatilsynet 2024, after CJEU C-579/21: employee
+    # identities are generally not part of the answer to the person).
+    show_staff_names_to_child = models.BooleanField(
+        _("show employee names in 'who has looked at my case'"), default=False
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -13,6 +13,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import SignInForm, TokenForm
+from audit.models import AccessAction
+from audit.services import access_record
 
 
 class SignInView(auth_views.LoginView):
@@ -20,9 +22,26 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        access_record(user=form.get_user(), action=AccessAction.SIGN_IN, path=self.request.path)
+        return response
+
+    def form_invalid(self, form):
+        attempted = (form.data.get("username") or "")[:50]
+        access_record(
+            user=self.request.user,
+            action=AccessAction.SIGN_IN_FAILED,
+            record=f"username:{attempted}",
+            path=self.request.path,
+        )
+        return super().form_invalid(form)
+
 
 @require_POST
 def sign_out(request):
+    if request.user.is_authenticated:
+        access_record(user=request.user, action=AccessAction.SIGN_OUT, path=request.path)
     logout(request)
     messages.info(request, _("You are signed out."))
     return redirect("accounts:login")
@@ -33,13 +52,19 @@ def _verified_redirect(request):
 
 
 def _check_token(request, device: TOTPDevice, token: str) -> str | None:
-    """None when the token is right, otherwise the message to show."""
+    """None when the token is right, otherwise the message to show (the failure is logged)."""
     allowed, _details = device.verify_is_allowed()
+    if allowed and device.verify_token(token):
+        return None
+    access_record(
+        user=request.user,
+        action=AccessAction.SIGN_IN_FAILED,
+        record="second factor",
+        path=request.path,
+    )
     if not allowed:
         return _("Too many wrong codes. Wait a moment and try again.")
-    if not device.verify_token(token):
-        return _("The code is wrong or has expired. Try the newest code.")
-    return None
+    return _("The code is wrong or has expired. Try the newest code.")
 
 
 @login_required

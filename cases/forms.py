@@ -95,3 +95,10 @@ class RemoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Nothing is deleted: it is kept with your reason and can be found again."),
     )
+
+
+class FindChildForm(forms.Form):
+    cpr = forms.CharField(label=_("CPR number"), max_length=11, help_text=_("DDMMYY-SSSS"))
+
+    def clean_cpr(self):
+        return parse_cpr(self.cleaned_data["cpr"]).digits

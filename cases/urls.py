@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("my-children/", views.start, name="start"),
     path("children/new/", views.child_create, name="child_create"),
+    path("children/find/", views.find_child, name="find"),
     path("children/<int:child_id>/", views.child_detail, name="child"),
     path("children/<int:child_id>/history/", views.child_history, name="child_history"),
     path("children/<int:child_id>/network/add/", views.network_add, name="network_add"),

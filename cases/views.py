@@ -13,7 +13,7 @@ from access.policy import child_for_request, children_visible_to, may_manage_cas
 from accounts.models import Role
 from audit.services import AccessAction, access_record
 from cases import forms, selectors, services
-from cases.models import Assessment, ConcernReport, Decision, FollowUp, Measure
+from cases.models import Assessment, Child, ConcernReport, Decision, FollowUp, Measure
 from continuity.selectors import caseload, caseworker_count
 from core.forms import add_service_errors
 from core.history import changes_for_child
@@ -50,6 +50,32 @@ def start(request):
         }
     )
     return render(request, "cases/start.html", context)
+
+
+@login_required
+def find_child(request):
+    """Find a child of the own municipality by CPR number. A child one is not assigned to
+    opens only with a stated reason (break-glass); another municipality's child is not found."""
+    user = request.user
+    if user.role not in STAFF_WHO_REGISTER or user.municipality is None:
+        raise Http404
+    form = forms.FindChildForm(request.GET or None)
+    not_found = False
+    if form.is_valid():
+        child = Child.objects.filter(
+            municipality_id=user.municipality_id, cpr=form.cleaned_data["cpr"]
+        ).first()
+        access_record(
+            user=user,
+            action=AccessAction.SEARCH,
+            requested_child_id=child.pk if child else None,
+            record="find_by_cpr",
+            path=request.path,
+        )
+        if child is not None:
+            return redirect("cases:child", child_id=child.pk)
+        not_found = True
+    return render(request, "cases/find.html", {"form": form, "not_found": not_found})
 
 
 @login_required

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "access.middleware.AccessMiddleware",
 ]
 
 ROOT_URLCONF = "stemme.urls"
@@ -194,6 +195,13 @@ LOGGING = {
 }
 
 # --- Stemme's own rules. Figures come from law or practice and change: keep them settings. ---
+
+# The key of the access log's hash chain (HMAC). Keep it outside the database; by default it is
+# derived from SECRET_KEY, so set it before ever rotating SECRET_KEY.
+STEMME_AUDIT_KEY = envstr("STEMME_AUDIT_KEY", "")
+
+# How long a break-glass opening of an unassigned child lasts.
+STEMME_BREAK_GLASS_HOURS = envint("STEMME_BREAK_GLASS_HOURS", 8)
 
 # Staff must confirm sign-in with a second factor (TOTP). Only a local demo may turn this off;
 # the sign-in page then says so.

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cases.urls")),
     path("", include("continuity.urls")),
+    path("", include("access.urls")),
+    path("", include("audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
