@@ -33,6 +33,8 @@ def audit_log(request):
     user = request.user
     if user.role not in LEADERS or user.municipality_id is None:
         raise Http404
+    # Logged first: the page counted below then includes this look too.
+    access_record(user=user, action=AccessAction.VIEW, record="audit_log", path=request.path)
     form = AuditSearchForm(request.GET or None, leader=user)
     events = None
     if form.is_valid():
@@ -56,7 +58,6 @@ def audit_log(request):
     if events is None:
         events = selectors.search(user)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    access_record(user=user, action=AccessAction.VIEW, record="audit_log", path=request.path)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

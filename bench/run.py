@@ -27,6 +27,7 @@ def env_for(url: str) -> dict:
         "DATABASE_URL": url,
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "STEMME_REQUIRE_2FA": "false",
+        "STEMME_SSL_REDIRECT": "false",
         "STEMME_ALLOWED_HOSTS": "testserver",
         "STEMME_STATIC_ROOT": str(ROOT / "bench" / "results" / "static"),
         "DJANGO_SETTINGS_MODULE": "stemme.settings",

@@ -1,8 +1,10 @@
 """Cross-cutting rules: Danish first with English available, security headers, templates
 without inline scripts or styles, and calendar-month deadlines."""
 
+import os
 import re
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -94,3 +96,52 @@ def test_add_months_clamps_to_the_end_of_month(start, months, expected):
 def test_age_on_birthday_boundaries():
     assert age_on(date(2008, 2, 29), date(2026, 2, 28)) == 17
     assert age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18
+
+
+def test_deploy_checks_are_clean_under_production_settings(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "k7#Qw9!zR2$mV5^xT8&bN1*cL4(pH6)jD3_fG0+sY-aE=uI~oZ",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "stemme.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_plain_http_is_redirected_to_https_in_production(tmp_path):
+    from stemme import settings as production
+
+    assert production.SECURE_SSL_REDIRECT is True or os.environ.get("STEMME_SSL_REDIRECT")
+    assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
+    assert production.SESSION_COOKIE_HTTPONLY and production.SECURE_HSTS_SECONDS >= 31536000
+
+
+def test_oversized_request_gets_a_clear_refusal(caseworker, client_for, settings):
+    client = client_for(caseworker)
+    client.raise_request_exception = False
+    big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
+    response = client.post(reverse("cases:child_create"), {"first_name": big})
+    assert response.status_code == 400
+    assert "for stor" in response.content.decode()
+
+
+def test_malformed_ids_are_not_found_not_errors(caseworker, client_for):
+    client = client_for(caseworker)
+    for url in ["/children/abc/", "/children/99999999999999999999999/", "/children/-1/"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_csrf_is_required(caseworker):
+    from django.test import Client as CsrfClient
+
+    client = CsrfClient(enforce_csrf_checks=True)
+    client.force_login(caseworker)
+    assert client.post(reverse("accounts:logout")).status_code == 403

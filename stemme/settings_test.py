@@ -5,6 +5,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("STEMME_REQUIRE_2FA", "true")
+# The test client and the browser tests speak plain HTTP to the test server.
+os.environ.setdefault("STEMME_SSL_REDIRECT", "false")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
