@@ -28,10 +28,10 @@ def _raw(sql, params=()):
     """Tamper as someone with direct database access would, past the append-only trigger."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_accessevent DISABLE TRIGGER USER")
+            cursor.execute("SET session_replication_role = replica")  # a superuser skips triggers
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_accessevent ENABLE TRIGGER USER")
+            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def _verify(*args):

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +19,10 @@ PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASES = {
     "sqlite": f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}",
     "postgres": f"{PG_SERVER}/stemme_bench",
+}
+AUDIT_DATABASES = {
+    "sqlite": f"sqlite:///{ROOT / 'bench' / 'audit.sqlite3'}",
+    "postgres": f"{PG_SERVER}/stemme_audit_bench",
 }
 
 
@@ -38,12 +43,61 @@ def manage(url: str, *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env_for(url), check=True)
 
 
-def reset_postgres() -> None:
+def reset_postgres(name: str = "stemme_bench") -> None:
     import psycopg
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS stemme_bench")
-        connection.execute("CREATE DATABASE stemme_bench")
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+
+
+def postgres_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        return found.fetchone() is not None
+
+
+def audit_verify_figures(name: str, entries: int, fresh: bool) -> dict:
+    """Fill a separate database with `entries` chained log entries, then time audit_verify in
+    its own process and read that process's peak memory."""
+    import resource
+
+    url = AUDIT_DATABASES[name]
+    if name == "postgres" and (fresh or not postgres_exists("stemme_audit_bench")):
+        reset_postgres("stemme_audit_bench")
+    if name == "sqlite" and fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{ROOT / 'bench' / 'audit.sqlite3'}{suffix}").unlink(missing_ok=True)
+    manage(url, "migrate", "--noinput", "-v0")
+    filled = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "audit_fill.py"), "--entries", str(entries)],
+        cwd=ROOT,
+        env=env_for(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    if int(filled.stdout.strip()) != entries:
+        sys.exit(f"{name}: the audit bench database holds another log; run with --fresh")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "manage.py", "audit_verify"],
+        cwd=ROOT,
+        env=env_for(url),
+        check=True,
+        capture_output=True,
+    )
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "entries": entries,
+        "seconds": seconds,
+        "per_second": entries / seconds,
+        "peak_mb": max(peak_kb, before) / 1024,
+    }
 
 
 def prepare(name: str, url: str, children: int, fresh: bool) -> None:
@@ -84,6 +138,8 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--audit-entries", type=int, default=5_000_000)
+    parser.add_argument("--skip-audit", action="store_true")
     options = parser.parse_args()
     results = {}
     for name in options.databases.split(","):
@@ -114,6 +170,26 @@ def main() -> None:
             lines.append(
                 f"| {name} | {page} | {figures['median_ms']:.1f} | {figures['p95_ms']:.1f} "
                 f"| {figures['queries']} |"
+            )
+    for name, pages in results.items():
+        ratio = (
+            pages["child page"]["median_ms"] / pages["child page without access log"]["median_ms"]
+        )
+        lines.append(f"| {name} | cost of the access log on the child page | {ratio:.2f}× | | |")
+    if not options.skip_audit:
+        lines += [
+            "",
+            f"audit_verify on {options.audit_entries:,} entries (peak memory of its process):",
+            "",
+            "| database | seconds | entries per second | peak MB |",
+            "| --- | --- | --- | --- |",
+        ]
+        for name in options.databases.split(","):
+            print(f"[{name}] filling and verifying the access log …", flush=True)
+            figures = audit_verify_figures(name, options.audit_entries, options.fresh)
+            lines.append(
+                f"| {name} | {figures['seconds']:.0f} | {figures['per_second']:,.0f} "
+                f"| {figures['peak_mb']:.0f} |"
             )
     report = "\n".join(lines)
     print(report)
