@@ -226,6 +226,7 @@ def test_break_glass_needs_a_reason_and_is_logged_and_flagged(child, colleague, 
     assert page.status_code == 403 and "Emma" not in page.content.decode()
     response = client.post(open_url, {"reason": "x", "next": url})
     assert response.status_code == 403 and response.context["form"].errors["reason"]
+    assert AccessEvent.objects.filter(record="break_glass_without_reason").count() == 1
     response = client.post(open_url, {"reason": "Covering for Rikke, who is ill", "next": url})
     assert response.status_code == 302 and response["Location"] == url
     assert client.get(url).status_code == 200

@@ -40,18 +40,27 @@ def break_glass(request, child_id):
     if may_see(request.user, child):
         return redirect(next_url)
     form = forms.BreakGlassForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.break_glass_open(
-                user=request.user,
-                child=child,
-                reason=form.cleaned_data["reason"],
-                path=request.path,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect(next_url)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.break_glass_open(
+                    user=request.user,
+                    child=child,
+                    reason=form.cleaned_data["reason"],
+                    path=request.path,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect(next_url)
+        # A try without a good enough reason is itself worth a line in the log.
+        access_record(
+            user=request.user,
+            action=AccessAction.REFUSED,
+            requested_child_id=child.pk,
+            record="break_glass_without_reason",
+            path=request.path,
+        )
     return render(request, "access/break_glass.html", {"form": form, "next": next_url}, status=403)
 
 

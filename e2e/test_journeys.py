@@ -104,3 +104,28 @@ def test_team_leader_sees_caseloads_and_starts_a_handover(
     page.wait_for_url("**/handovers/**")
     assert "planlæg det fælles møde med barnet" in page.content()
     assert_accessible(page)
+
+
+def test_leader_reviews_a_break_glass_access_and_the_access_log(
+    live_server, page, child, colleague, team_leader, settings
+):
+    from access.services import break_glass_open
+
+    settings.STEMME_REQUIRE_2FA = False
+    break_glass_open(user=colleague, child=child, reason="Dækker for Rikke, der er syg")
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill(team_leader.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/team/")
+    page.get_by_role("link", name="Adgange uden tilknytning").click()
+    assert "Dækker for Rikke" in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Kvittér").click()
+    page.get_by_text("Kvitteret.").wait_for()
+    page.get_by_role("link", name="Adgangslog").click()
+    assert page.get_by_role("heading", name="Skiller sig ud de seneste 30 dage").is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/children/{child.pk}/who-has-looked/")
+    assert "Hvorfor" in page.content()
+    assert_accessible(page)
