@@ -155,3 +155,52 @@ def signed_in(user) -> Client:
 @pytest.fixture
 def client_for(db):
     return signed_in
+
+
+def png_bytes(size=(40, 30), color=(200, 30, 30), exif: bytes | None = None) -> bytes:
+    """A real small image, optionally carrying EXIF (for example a GPS position)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    if exif is not None:
+        image.save(buffer, format="JPEG", exif=exif)
+    else:
+        image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def make_conversation(child, caseworker, **extra):
+    """A held conversation with a statement, a wish and a drawing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from conversations import services
+
+    conversation = services.conversation_plan(
+        actor=caseworker,
+        child=child,
+        kind=extra.pop("kind", "follow_up"),
+        planned_at=extra.pop("planned_at", timezone.now() - timezone.timedelta(hours=1)),
+        place="Skolen",
+        **extra,
+    )
+    services.conversation_mark_held(
+        actor=caseworker, conversation=conversation, held_at=conversation.planned_at
+    )
+    statement = services.statement_add(
+        actor=caseworker,
+        conversation=conversation,
+        text="Jeg vil bo hos mor.",
+        visibility="everyone",
+    )
+    services.wish_add(actor=caseworker, conversation=conversation, text="Flere besøg hos mor")
+    drawing = services.tool_record_add(
+        actor=caseworker,
+        conversation=conversation,
+        tool="drawing",
+        drawing=SimpleUploadedFile("d.png", png_bytes(), content_type="image/png"),
+    )
+    return conversation, statement, drawing

@@ -12,7 +12,7 @@ from access.policy import Need, children_visible_to
 from audit.models import AccessAction, AccessEvent
 from cases import services as case_services
 from cases.models import Measure, MeasureKind
-from conftest import make_child, make_user
+from conftest import make_child, make_conversation, make_user
 from continuity import services as continuity_services
 
 # URLs that show no child's data. Every other URL must take a child_id and be tested below.
@@ -43,6 +43,15 @@ def walk(resolver=None, namespace=""):
             yield from walk(pattern, inner)
         elif isinstance(pattern, URLPattern):
             yield f"{namespace}{pattern.name}", pattern
+
+
+def kwargs_for(name: str, values: dict) -> dict:
+    """Sample arguments for a child URL; `entry_id` means a statement on a conversation's."""
+    pattern = dict(walk())[name]
+    kwargs = {key: values[key] for key in pattern.pattern.regex.groupindex}
+    if name == "conversations:remove":
+        kwargs["entry_id"] = values["statement_id"]
+    return kwargs
 
 
 def child_url_names():
@@ -81,18 +90,22 @@ def child_urls(child, caseworker, colleague):
         to_caseworker=colleague,
         overlap_until=timezone.localdate() + timedelta(days=7),
     )
+    conversation, statement, drawing = make_conversation(child, caseworker)
     values = {
         "child_id": child.pk,
         "handover_id": handover.pk,
         "member_id": child.network.first().pk,
         "kind": "measure",
         "entry_id": measure.pk,
+        "conversation_id": conversation.pk,
+        "part": "statement",
+        "statement_id": statement.pk,
+        "tool": "three_houses",
+        "tool_id": drawing.pk,
     }
     urls = []
     for name in child_url_names():
-        pattern = dict(walk())[name]
-        kwargs = {key: values[key] for key in pattern.pattern.regex.groupindex}
-        urls.append(reverse(name, kwargs=kwargs))
+        urls.append(reverse(name, kwargs=kwargs_for(name, values)))
     assert len(urls) >= 10
     return urls
 
@@ -149,6 +162,7 @@ def _objects_for(child, caseworker, other_caseworker):
     member = case_services.network_member_add(
         actor=caseworker, child=child, name="Ole", relation="other"
     )
+    conversation, statement, drawing = make_conversation(child, caseworker)
     handover = continuity_services.handover_start(
         actor=caseworker,
         child=child,
@@ -161,6 +175,11 @@ def _objects_for(child, caseworker, other_caseworker):
         "member_id": member.pk,
         "kind": "measure",
         "entry_id": measure.pk,
+        "conversation_id": conversation.pk,
+        "part": "statement",
+        "statement_id": statement.pk,
+        "tool": "three_houses",
+        "tool_id": drawing.pk,
     }
 
 
@@ -196,15 +215,13 @@ def test_authorization_matrix(
             foreign_child, foreign_caseworker, make_user("in3", "caseworker", other_municipality)
         ),
     ]
-    patterns = dict(walk())
     names = child_url_names()
     failures = []
     for actor_name, expected in MATRIX.items():
         client = client_for(request.getfixturevalue(actor_name))
         for target, want in zip(values, expected, strict=True):
             for name in names:
-                kwargs = {k: target[k] for k in patterns[name].pattern.regex.groupindex}
-                url = reverse(name, kwargs=kwargs)
+                url = reverse(name, kwargs=kwargs_for(name, target))
                 got = _outcome(client.get(url), target["child_id"])
                 if got != want:
                     failures.append(f"{actor_name} GET {url}: {got}, expected {want}")

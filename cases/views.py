@@ -1,5 +1,6 @@
 """The caseworker's start page, the child's page and the case's course."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,11 +16,14 @@ from audit.services import AccessAction, access_record
 from cases import forms, selectors, services
 from cases.models import Assessment, Child, ConcernReport, Decision, FollowUp, Measure
 from continuity.selectors import caseload, caseworker_count
+from conversations.models import Conversation
+from conversations.rules import due_conversations, due_within
 from core.forms import add_service_errors
 from core.history import changes_for_child
 from core.services import record_remove
 
 STAFF_WHO_REGISTER = {Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT}
+CONVERSATIONS_ON_CHILD_PAGE = 10
 
 
 @login_required
@@ -40,8 +44,20 @@ def start(request):
     if request.headers.get("HX-Request"):
         return render(request, "cases/_child_list.html", context)
     threshold = user.municipality.effective_caseload_threshold() if user.municipality else 0
+    names = {
+        pk: f"{preferred or first} {last}"
+        for pk, preferred, first, last in children.values_list(
+            "pk", "preferred_name", "first_name", "last_name"
+        )
+    }
+    conversations_due = due_within(
+        due_conversations(names.keys()), settings.STEMME_DUE_HORIZON_DAYS
+    )
+    for item in conversations_due:
+        item.child_name = names[item.child_id]
     context.update(
         {
+            "conversations_due": conversations_due,
             "due": selectors.due_for(children),
             "handovers": list(selectors.handovers_involving(user)),
             "caseload": caseload(user),
@@ -101,9 +117,13 @@ def child_create(request):
 def child_detail(request, child_id):
     child = child_for_request(request, child_id, record="child")
     context = selectors.child_page_data(child)
+    conversations = Conversation.objects.filter(child=child).order_by("-planned_at")
     context.update(
         {
             "child": child,
+            "conversations": list(conversations[:CONVERSATIONS_ON_CHILD_PAGE]),
+            "conversation_count": conversations.count(),
+            "conversations_due": due_conversations([child.pk]).get(child.pk, []),
             "caseworker_count": caseworker_count(child),
             "may_manage_caseworkers": may_manage_caseworkers(request.user, child),
         }

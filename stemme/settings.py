@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "continuity",
     "access",
     "audit",
+    "conversations",
     "demo",
 ]
 
@@ -131,6 +132,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Oversized requests get a clear 400 page instead of being read into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("STEMME_MAX_REQUEST_BYTES", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # Security headers. HSTS only where the operator serves over HTTPS.
@@ -227,3 +229,32 @@ STEMME_DUE_HORIZON_DAYS = envint("STEMME_DUE_HORIZON_DAYS", 30)
 
 # Continuity is counted as distinct responsible caseworkers over this many months.
 STEMME_CONTINUITY_WINDOW_MONTHS = envint("STEMME_CONTINUITY_WINDOW_MONTHS", 12)
+
+# Barnets lov § 137: after a report of concern about violence or abuse, a conversation with the
+# child is mandatory; Stemme expects it within this many days.
+STEMME_ABUSE_CONVERSATION_DAYS = envint("STEMME_ABUSE_CONVERSATION_DAYS", 7)
+
+# Barnets lov § 5: a conversation counts as "before the decision" when held within this many
+# days before it (or linked to it).
+STEMME_DECISION_CONVERSATION_WINDOW_DAYS = envint("STEMME_DECISION_CONVERSATION_WINDOW_DAYS", 90)
+
+# Barnets lov § 156: at least two supervision visits with a conversation a year for a placed
+# child, so the next one is due this many months after the last.
+STEMME_SUPERVISION_INTERVAL_MONTHS = envint("STEMME_SUPERVISION_INTERVAL_MONTHS", 6)
+
+# How far back the due-lists look for decisions, reports and measures still to act on.
+STEMME_DUE_LOOKBACK_DAYS = envint("STEMME_DUE_LOOKBACK_DAYS", 365)
+
+# Barnets lov § 6: a bisidder must be at least this old.
+STEMME_BISIDDER_MIN_AGE = envint("STEMME_BISIDDER_MIN_AGE", 15)
+
+# The highest LIX of a summary to the child, per age band: (up to and including age, limit).
+STEMME_LIX_LIMITS = [
+    (9, envint("STEMME_LIX_MAX_UNDER_10", 25)),
+    (12, envint("STEMME_LIX_MAX_10_TO_12", 30)),
+    (17, envint("STEMME_LIX_MAX_13_TO_17", 35)),
+]
+
+# Uploaded images (drawings, later photos): checked from their content, re-encoded.
+STEMME_MAX_IMAGE_BYTES = envint("STEMME_MAX_IMAGE_BYTES", 10_000_000)
+STEMME_MAX_IMAGE_PIXELS = envint("STEMME_MAX_IMAGE_PIXELS", 40_000_000)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("continuity.urls")),
     path("", include("access.urls")),
     path("", include("audit.urls")),
+    path("", include("conversations.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,198 @@
+"""What conversations each child needs, with the rule and its legal reference. Computed for many
+children at once in a fixed number of queries (start page, child page, insights).
+
+- Barnets lov § 5: a conversation before every decision (held, or not held for a lawful reason).
+- Barnets lov § 137: a conversation after a report of concern about violence or abuse.
+- Barnets lov § 156: at least two supervision visits with a conversation a year in a placement.
+- Barnets lov §§ 95-96: a follow-up at the latest 3 months after support starts.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import PLACEMENT_KINDS, ConcernReport, Decision, Measure
+from conversations.models import Conversation, ConversationKind, ConversationStatus
+from core.dates import add_months
+
+DONE = (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
+
+
+@dataclass
+class Due:
+    child_id: int
+    kind: str  # the ConversationKind to hold
+    rule: str
+    reference: str
+    due_on: date
+    about: str = ""
+    decision_id: int | None = None
+    concern_report_id: int | None = None
+    measure_id: int | None = None
+    planned_id: int | None = None  # a planned conversation that will meet it
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_on < timezone.localdate()
+
+    @property
+    def kind_label(self) -> str:
+        return str(ConversationKind(self.kind).label)
+
+
+def _day(conversation) -> date:
+    return timezone.localtime(conversation.held_at or conversation.planned_at).date()
+
+
+def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Due]]:
+    """{child id: the conversations due or overdue}, soonest first."""
+    today = today or timezone.localdate()
+    # Older breaches belong to the insights; the due-lists show what can still be acted on.
+    lookback = today - timedelta(days=settings.STEMME_DUE_LOOKBACK_DAYS)
+    child_ids = list(child_ids)
+    conversations = defaultdict(list)
+    for conversation in Conversation.objects.filter(child_id__in=child_ids).only(
+        "child_id",
+        "kind",
+        "status",
+        "planned_at",
+        "held_at",
+        "decision_id",
+        "concern_report_id",
+        "measure_id",
+    ):
+        conversations[conversation.child_id].append(conversation)
+    due = defaultdict(list)
+
+    def planned(child_id, match):
+        return next(
+            (
+                c.pk
+                for c in conversations[child_id]
+                if c.status == ConversationStatus.PLANNED and match(c)
+            ),
+            None,
+        )
+
+    window = timedelta(days=settings.STEMME_DECISION_CONVERSATION_WINDOW_DAYS)
+    for decision in Decision.objects.filter(
+        case__child_id__in=child_ids, decided_on__gte=lookback
+    ).values("pk", "case__child_id", "decided_on", "subject"):
+        child_id = decision["case__child_id"]
+
+        def before(c, d=decision):
+            return c.decision_id == d["pk"] or (
+                c.kind == ConversationKind.BEFORE_DECISION
+                and d["decided_on"] - window <= _day(c) <= d["decided_on"]
+            )
+
+        if any(c.status in DONE and before(c) for c in conversations[child_id]):
+            continue
+        due[child_id].append(
+            Due(
+                child_id,
+                ConversationKind.BEFORE_DECISION,
+                str(_("Conversation before the decision")),
+                "Barnets lov § 5",
+                decision["decided_on"],
+                about=decision["subject"],
+                decision_id=decision["pk"],
+                planned_id=planned(child_id, before),
+            )
+        )
+
+    abuse_days = timedelta(days=settings.STEMME_ABUSE_CONVERSATION_DAYS)
+    for report in ConcernReport.objects.filter(
+        case__child_id__in=child_ids, concerns_abuse=True, received_on__gte=lookback
+    ).values("pk", "case__child_id", "received_on"):
+        child_id = report["case__child_id"]
+
+        def after(c, r=report):
+            return c.concern_report_id == r["pk"] or (
+                c.kind == ConversationKind.AFTER_CONCERN and _day(c) >= r["received_on"]
+            )
+
+        if any(c.status in DONE and after(c) for c in conversations[child_id]):
+            continue
+        due[child_id].append(
+            Due(
+                child_id,
+                ConversationKind.AFTER_CONCERN,
+                str(_("Conversation after a report of violence or abuse")),
+                "Barnets lov § 137",
+                report["received_on"] + abuse_days,
+                concern_report_id=report["pk"],
+                planned_id=planned(child_id, after),
+            )
+        )
+
+    current = Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    for measure in (
+        Measure.objects.filter(case__child_id__in=child_ids)
+        .filter(current)
+        .values("pk", "case__child_id", "kind", "started_on", "place")
+    ):
+        child_id = measure["case__child_id"]
+        started = measure["started_on"]
+        if started > today:
+            continue
+        if measure["kind"] in PLACEMENT_KINDS:
+            visits = [
+                _day(c)
+                for c in conversations[child_id]
+                if c.kind == ConversationKind.SUPERVISION
+                and c.status == ConversationStatus.HELD
+                and _day(c) >= started
+            ]
+            since = max(visits, default=started)
+            due[child_id].append(
+                Due(
+                    child_id,
+                    ConversationKind.SUPERVISION,
+                    str(_("Supervision visit with a conversation (two a year)")),
+                    "Barnets lov § 156",
+                    add_months(since, settings.STEMME_SUPERVISION_INTERVAL_MONTHS),
+                    about=measure["place"],
+                    measure_id=measure["pk"],
+                    planned_id=planned(child_id, lambda c: c.kind == ConversationKind.SUPERVISION),
+                )
+            )
+        first_follow_up = add_months(started, settings.STEMME_FIRST_FOLLOW_UP_MONTHS)
+
+        def follows_up(c, m=measure):
+            return c.measure_id == m["pk"] or (
+                c.kind == ConversationKind.FOLLOW_UP and _day(c) >= m["started_on"]
+            )
+
+        if first_follow_up >= lookback and not any(
+            c.status in DONE and follows_up(c) for c in conversations[child_id]
+        ):
+            due[child_id].append(
+                Due(
+                    child_id,
+                    ConversationKind.FOLLOW_UP,
+                    str(_("First follow-up after support started")),
+                    "Barnets lov §§ 95-96",
+                    first_follow_up,
+                    about=measure["place"],
+                    measure_id=measure["pk"],
+                    planned_id=planned(child_id, follows_up),
+                )
+            )
+    for items in due.values():
+        items.sort(key=lambda item: item.due_on)
+    return dict(due)
+
+
+def due_within(due: dict[int, list[Due]], horizon_days: int) -> list[Due]:
+    """The items due within the horizon or overdue, soonest first."""
+    limit = timezone.localdate() + timedelta(days=horizon_days)
+    return sorted(
+        (item for items in due.values() for item in items if item.due_on <= limit),
+        key=lambda item: item.due_on,
+    )
