@@ -111,12 +111,15 @@ def _detail(request, child, conversation, status=200, **bound):
             or forms.HeldForm(
                 instance=conversation,
                 initial={"held_at": conversation.held_at or conversation.planned_at},
+                prefix="held",
             ),
-            "not_held_form": bound.get("not_held") or forms.NotHeldForm(),
-            "statement_form": bound.get("statement") or forms.StatementForm(),
-            "wish_form": bound.get("wish") or forms.WishForm(),
+            "not_held_form": bound.get("not_held") or forms.NotHeldForm(prefix="not_held"),
+            "statement_form": bound.get("statement") or forms.StatementForm(prefix="statement"),
+            "wish_form": bound.get("wish") or forms.WishForm(prefix="wish"),
             "summary_form": bound.get("summary")
-            or forms.SummaryForm(initial={"summary_to_child": conversation.summary_to_child}),
+            or forms.SummaryForm(
+                initial={"summary_to_child": conversation.summary_to_child}, prefix="summary"
+            ),
             "lix_limit": lix_limit(age),
             "is_observation": Tool.OBSERVATION in tools,
         },
@@ -158,7 +161,7 @@ def mark_held(request, child_id, conversation_id):
         child_id,
         conversation_id,
         "held",
-        lambda c: forms.HeldForm(request.POST, instance=c),
+        lambda c: forms.HeldForm(request.POST, instance=c, prefix="held"),
         lambda c, data: services.conversation_mark_held(actor=request.user, conversation=c, **data),
     )
 
@@ -170,7 +173,7 @@ def mark_not_held(request, child_id, conversation_id):
         child_id,
         conversation_id,
         "not_held",
-        lambda c: forms.NotHeldForm(request.POST),
+        lambda c: forms.NotHeldForm(request.POST, prefix="not_held"),
         lambda c, data: services.conversation_mark_not_held(
             actor=request.user, conversation=c, **data
         ),
@@ -200,7 +203,7 @@ def add_statement(request, child_id, conversation_id):
         child_id,
         conversation_id,
         "statement",
-        lambda c: forms.StatementForm(request.POST),
+        lambda c: forms.StatementForm(request.POST, prefix="statement"),
         lambda c, data: services.statement_add(actor=request.user, conversation=c, **data),
     )
 
@@ -212,7 +215,7 @@ def add_wish(request, child_id, conversation_id):
         child_id,
         conversation_id,
         "wish",
-        lambda c: forms.WishForm(request.POST),
+        lambda c: forms.WishForm(request.POST, prefix="wish"),
         lambda c, data: services.wish_add(actor=request.user, conversation=c, **data),
     )
 
@@ -224,7 +227,7 @@ def save_summary(request, child_id, conversation_id):
         child_id,
         conversation_id,
         "summary",
-        lambda c: forms.SummaryForm(request.POST),
+        lambda c: forms.SummaryForm(request.POST, prefix="summary"),
         lambda c, data: services.summary_save(
             actor=request.user,
             conversation=c,

@@ -1,6 +1,8 @@
 """Main journeys in a real browser (Debian's chromium through Playwright), each page checked
 with axe-core for WCAG 2.1 AA violations."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
@@ -128,4 +130,65 @@ def test_leader_reviews_a_break_glass_access_and_the_access_log(
     assert_accessible(page)
     page.goto(f"{live_server.url}/children/{child.pk}/who-has-looked/")
     assert "Hvorfor" in page.content()
+    assert_accessible(page)
+
+
+def test_caseworker_prepares_holds_documents_and_summarises_a_conversation(
+    live_server, page, child, caseworker, settings, tmp_path
+):
+    settings.STEMME_REQUIRE_2FA = False
+    settings.MEDIA_ROOT = tmp_path
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill(caseworker.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/my-children/")
+    page.goto(f"{live_server.url}/children/{child.pk}/")
+    page.get_by_role("link", name="Planlæg en samtale").click()
+    assert_accessible(page)
+
+    # Prepare, with the frame in plain words.
+    page.get_by_label("Type").select_option("follow_up")
+    page.get_by_label("Hvornår").fill("2026-11-20T10:00")
+    page.get_by_label(re.compile(r"^Hvor:?$")).fill("Legepladsen ved skolen")
+    page.get_by_label("Barnet valgte stedet").check()
+    page.get_by_label("Hvorfor vi mødes").fill("Vi skal tale om, hvordan det går.")
+    page.get_by_role("button", name="Gem").click()
+    page.wait_for_url("**/conversations/*/")
+    assert page.get_by_role("heading", name="Opfølgningssamtale").is_visible()
+    assert_accessible(page)
+
+    # Hold it.
+    page.get_by_role("button", name="Samtalen blev holdt").click()
+    page.get_by_text("Gemt.").wait_for()
+
+    # The three houses, the child's words, a wish.
+    page.get_by_text("Tilføj: De tre huse").click()
+    page.get_by_label("De gode ting").fill("Fodbold med Ali")
+    page.get_by_label("Bekymringer").fill("Når far råber")
+    page.get_by_label("Drømme").fill("At bo med min hund")
+    page.locator("form[action$='/tools/three_houses/'] button").click()
+    page.get_by_text("Fodbold med Ali").wait_for()
+    page.get_by_role("textbox", name="Med barnets egne ord").fill(
+        "Jeg vil gerne bo hos mor i weekenden."
+    )
+    page.get_by_label("Hvem må se det").select_option("not_parents")
+    page.get_by_role("button", name="Tilføj det, barnet sagde").click()
+    page.get_by_text("Jeg vil gerne bo hos mor i weekenden.").wait_for()
+    page.get_by_role("textbox", name="Barnets ønske").fill("Mere tid med min hund")
+    page.get_by_role("button", name="Tilføj ønsket").click()
+    page.get_by_text("Mere tid med min hund").wait_for()
+
+    # The summary to the child: too hard first, then plain.
+    page.get_by_role("textbox", name="Opsummering til barnet").fill(
+        "Kommunalbestyrelsens myndighedsudøvelse forudsætter dokumentationsmæssige vurderinger."
+    )
+    page.get_by_role("button", name="Gem opsummeringen").click()
+    page.get_by_text("LIX").first.wait_for()
+    page.get_by_role("textbox", name="Opsummering til barnet").fill(
+        "Vi talte om din skole. Du vil gerne se din mor mere. Det skriver jeg ned."
+    )
+    page.get_by_role("button", name="Gem opsummeringen").click()
+    page.get_by_text("Gemt.").wait_for()
+    assert "Det skriver jeg ned." in page.content()
     assert_accessible(page)
