@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,8 +61,6 @@ def postgres_exists(name: str) -> bool:
 def audit_verify_figures(name: str, entries: int, fresh: bool) -> dict:
     """Fill a separate database with `entries` chained log entries, then time audit_verify in
     its own process and read that process's peak memory."""
-    import resource
-
     url = AUDIT_DATABASES[name]
     if name == "postgres" and (fresh or not postgres_exists("stemme_audit_bench")):
         reset_postgres("stemme_audit_bench")
@@ -81,22 +78,21 @@ def audit_verify_figures(name: str, entries: int, fresh: bool) -> dict:
     )
     if int(filled.stdout.strip()) != entries:
         sys.exit(f"{name}: the audit bench database holds another log; run with --fresh")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", "audit_verify"],
+    verified = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "verify_peak.py")],
         cwd=ROOT,
         env=env_for(url),
         check=True,
         capture_output=True,
+        text=True,
     )
-    seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    figures = json.loads(verified.stdout.strip().splitlines()[-1])
+    seconds = figures["seconds"]
     return {
         "entries": entries,
         "seconds": seconds,
         "per_second": entries / seconds,
-        "peak_mb": max(peak_kb, before) / 1024,
+        "peak_mb": figures["peak_mb"],
     }
 
 

@@ -26,6 +26,15 @@ from cases.models import (
     Relation,
 )
 from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
+from conversations.models import (
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+    Statement,
+    Tool,
+    ToolRecord,
+    Wish,
+)
 from demo import people
 
 DEMO_PASSWORD = "stemme-demo-2026"  # noqa: S105 - printed on purpose, demo only
@@ -110,6 +119,7 @@ class Command(BaseCommand):
             self._child(municipality, caseworker, index)
         self._child(other, faxe, 999)
         self._handovers()
+        self._conversations()
 
     def _user(self, username, first, last, role, municipality, team):
         user = User(
@@ -408,3 +418,63 @@ class Command(BaseCommand):
             started_at=done_at - timedelta(days=400),
             ended_at=done_at,
         )
+
+    def _conversations(self):
+        """Held conversations in the child's own words, a supervision visit, a planned one."""
+        rng, now = self.rng, timezone.now()
+        rikke = self.users["rikke"]
+        children = list(
+            Child.objects.filter(
+                assignments__caseworker=rikke, assignments__ended_at__isnull=True
+            ).order_by("pk")
+        )
+        sayings = [
+            ("Jeg kan godt lide at være hos mormor.", "Mere tid hos mormor"),
+            ("Det er svært når mor og far skændes.", "At der er ro derhjemme"),
+            ("Jeg vil gerne blive på min skole.", "At blive på min skole"),
+            ("Jeg savner min lillebror.", "At se min lillebror hver uge"),
+            ("Fodbold er det bedste jeg ved.", "At fortsætte med fodbold"),
+        ]
+        for index, child in enumerate(children[:12]):
+            held = now - timedelta(days=rng.randint(10, 70))
+            said, wish = sayings[index % len(sayings)]
+            conversation = Conversation.objects.create(
+                child=child,
+                kind=ConversationKind.FOLLOW_UP,
+                status=ConversationStatus.HELD,
+                planned_at=held,
+                held_at=held,
+                child_age_when_held=child.age(),
+                place=rng.choice(["Skolen", "Hjemme", "Legepladsen", "Rådhuset"]),
+                place_chosen_by_child=rng.random() < 0.6,
+                frame_why="Vi skal tale om, hvordan det går.",
+                frame_use="Det du siger, skriver jeg ned med dine ord.",
+                frame_who_knows="Din sagsbehandler og din mor og far, hvis du siger ja.",
+                summary_to_child=(
+                    f"Tak fordi du fortalte mig om det. Jeg har skrevet ned: {wish.lower()}."
+                ),
+                created_by=rikke,
+            )
+            Statement.objects.create(conversation=conversation, text=said, visibility="everyone")
+            Wish.objects.create(conversation=conversation, child=child, text=wish)
+            if child.age() >= 6:
+                ToolRecord.objects.create(
+                    conversation=conversation,
+                    tool=Tool.SCALE,
+                    scale_question="Hvordan har du det i skolen?",
+                    scale_value=rng.randint(3, 9),
+                )
+        if children:
+            soon = now + timedelta(days=6)
+            Conversation.objects.create(
+                child=children[-1],
+                kind=ConversationKind.BEFORE_DECISION,
+                planned_at=soon.replace(hour=14, minute=0, second=0, microsecond=0),
+                place="Ungdomsklubben",
+                place_chosen_by_child=True,
+                frame_why="Kommunen skal beslutte, om du skal have en kontaktperson.",
+                frame_decision="Teamlederen beslutter det efter vores samtale.",
+                frame_use="Det du siger, bliver skrevet ind i afgørelsen.",
+                frame_who_knows="Din mor og far kan læse det, hvis du siger ja.",
+                created_by=rikke,
+            )
