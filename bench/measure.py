@@ -6,6 +6,7 @@ import json
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 
@@ -19,10 +20,12 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from cases.models import Child  # noqa: E402
 from continuity.models import CaseworkerAssignment  # noqa: E402
+from conversations.models import Conversation  # noqa: E402
 
 
 def measure(client: Client, url: str, requests: int) -> dict:
@@ -70,6 +73,29 @@ def main() -> None:
         "start page": measure(client, reverse("cases:start"), options.requests),
         "child page": measure(client, child_url, options.requests),
     }
+    # A child with 200 conversations: the page must not grow with them.
+    busy = (
+        CaseworkerAssignment.objects.filter(caseworker=caseworker, ended_at__isnull=True)
+        .values_list("child_id", flat=True)
+        .order_by("child_id")[1]
+    )
+    missing = 200 - Conversation.objects.filter(child_id=busy).count()
+    now = timezone.now()
+    Conversation.objects.bulk_create(
+        Conversation(
+            child_id=busy,
+            kind="informal",
+            status="held",
+            planned_at=now - timedelta(days=i + 1),
+            held_at=now - timedelta(days=i + 1),
+            place="Skolen",
+            created_by=caseworker,
+        )
+        for i in range(max(0, missing))
+    )
+    results["child page with 200 conversations"] = measure(
+        client, reverse("cases:child", args=[busy]), options.requests
+    )
     # The cost of the access log: the same page in the same run with the log switched off
     # (only here, in the benchmark process; production has no such switch).
     with mock.patch("access.policy.access_record"):

@@ -31,12 +31,26 @@ from cases.models import (
     Relation,
 )
 from continuity.models import AssignmentKind, CaseworkerAssignment
+from conversations.models import (
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+    Statement,
+    Visibility,
+)
 from demo import people
 
 BATCH = 5000
 CHILDREN_PER_CASEWORKER = 22
 CASEWORKERS_PER_TEAM = 8
 FIRST_CODE = 900
+STATEMENTS = [
+    "Jeg vil gerne bo hjemme.",
+    "Det går godt i skolen.",
+    "Jeg savner min søster.",
+    "Jeg er glad for min plejefamilie.",
+    "Jeg vil ikke skifte skole.",
+]
 
 
 class Command(BaseCommand):
@@ -166,6 +180,12 @@ class Command(BaseCommand):
         Assessment.objects.bulk_create(rows["assessments"], batch_size=BATCH)
         ConcernReport.objects.bulk_create(rows["concerns"], batch_size=BATCH)
         FollowUp.objects.bulk_create(rows["follow_ups"], batch_size=BATCH)
+        conversations, statements = self._conversations(children, caseworkers)
+        Conversation.objects.bulk_create(conversations, batch_size=BATCH)
+        Statement.objects.bulk_create(
+            [Statement(conversation=c, text=text, visibility=v) for c, text, v in statements],
+            batch_size=BATCH,
+        )
         decisions = [
             Decision(
                 case=measure.case,
@@ -187,7 +207,39 @@ class Command(BaseCommand):
             "reports of concern": len(rows["concerns"]),
             "decisions": len(decisions),
             "follow-ups": len(rows["follow_ups"]),
+            "conversations": len(conversations),
+            "statements": len(statements),
         }
+
+    def _conversations(self, children, caseworkers):
+        """Held conversations in the past, about two per child, each with one statement."""
+        rng, today = self.rng, self.today
+        kinds = [
+            ConversationKind.FOLLOW_UP,
+            ConversationKind.SUPERVISION,
+            ConversationKind.INFORMAL,
+            ConversationKind.BEFORE_DECISION,
+        ]
+        conversations, statements = [], []
+        for index, child in enumerate(children):
+            for _ in range(rng.choices([0, 1, 2, 3, 5], weights=[2, 3, 3, 1, 1])[0]):
+                held = self._at(today - timedelta(days=rng.randint(1, 700)))
+                if held.date() < child.birth_date:
+                    continue
+                conversation = Conversation(
+                    child=child,
+                    kind=rng.choice(kinds),
+                    status=ConversationStatus.HELD,
+                    planned_at=held,
+                    held_at=held,
+                    place=rng.choice(["Skolen", "Hjemme", "Rådhuset"]),
+                    created_by=caseworkers[index % len(caseworkers)],
+                )
+                conversations.append(conversation)
+                statements.append(
+                    (conversation, rng.choice(STATEMENTS), rng.choice(Visibility.values))
+                )
+        return conversations, statements
 
     def _network(self, child, out):
         rng = self.rng
