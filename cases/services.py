@@ -20,13 +20,7 @@ from cases.models import (
     NetworkMember,
 )
 from continuity.services import assignment_start_responsible
-
-
-def _save(record, actor):
-    record._history_user = actor
-    record.full_clean()
-    record.save()
-    return record
+from core.services import save_recorded
 
 
 @transaction.atomic
@@ -58,12 +52,12 @@ def child_create(
         languages=languages.strip(),
     )
     try:
-        _save(child, actor)
+        save_recorded(child, actor=actor)
     except IntegrityError:
         raise ValidationError(
             {"cpr": _("A child with this CPR number is already registered.")}
         ) from None
-    _save(Case(child=child, opened_on=opened_on or timezone.localdate()), actor)
+    save_recorded(Case(child=child, opened_on=opened_on or timezone.localdate()), actor=actor)
     assignment_start_responsible(actor=actor, child=child, caseworker=caseworker)
     return child
 
@@ -78,25 +72,25 @@ def current_case(child: Child) -> Case:
 
 @transaction.atomic
 def network_member_add(*, actor, child: Child, **fields) -> NetworkMember:
-    return _save(NetworkMember(child=child, **fields), actor)
+    return save_recorded(NetworkMember(child=child, **fields), actor=actor)
 
 
 @transaction.atomic
 def concern_report_add(*, actor, child: Child, **fields) -> ConcernReport:
-    return _save(ConcernReport(case=current_case(child), **fields), actor)
+    return save_recorded(ConcernReport(case=current_case(child), **fields), actor=actor)
 
 
 @transaction.atomic
 def assessment_add(*, actor, child: Child, need_known_on: date, completed_on=None) -> Assessment:
     """Start an assessment; its § 20 deadline is computed from when the need became known."""
-    return _save(
+    return save_recorded(
         Assessment(
             case=current_case(child),
             need_known_on=need_known_on,
             completed_on=completed_on,
             deadline=Assessment.deadline_for(need_known_on),
         ),
-        actor,
+        actor=actor,
     )
 
 
@@ -104,7 +98,7 @@ def assessment_add(*, actor, child: Child, need_known_on: date, completed_on=Non
 def measure_add(*, actor, child: Child, **fields) -> Measure:
     measure = Measure(case=current_case(child), **fields)
     _check_measure_end(measure)
-    return _save(measure, actor)
+    return save_recorded(measure, actor=actor)
 
 
 def _check_measure_end(measure: Measure) -> None:
@@ -118,12 +112,12 @@ def _check_measure_end(measure: Measure) -> None:
 
 @transaction.atomic
 def decision_add(*, actor, child: Child, **fields) -> Decision:
-    return _save(Decision(case=current_case(child), **fields), actor)
+    return save_recorded(Decision(case=current_case(child), **fields), actor=actor)
 
 
 @transaction.atomic
 def follow_up_add(*, actor, child: Child, **fields) -> FollowUp:
-    return _save(FollowUp(case=current_case(child), **fields), actor)
+    return save_recorded(FollowUp(case=current_case(child), **fields), actor=actor)
 
 
 @transaction.atomic
@@ -135,7 +129,7 @@ def case_close(*, actor, child: Child, closed_on: date, closing_note: str) -> Ca
         raise ValidationError({"closing_note": _("Say why the case is closed.")})
     case.closed_on = closed_on
     case.closing_note = closing_note
-    return _save(case, actor)
+    return save_recorded(case, actor=actor)
 
 
 @transaction.atomic
@@ -147,11 +141,11 @@ def course_entry_update(*, actor, entry, **fields):
         entry.deadline = Assessment.deadline_for(entry.need_known_on)
     if isinstance(entry, Measure):
         _check_measure_end(entry)
-    return _save(entry, actor)
+    return save_recorded(entry, actor=actor)
 
 
 @transaction.atomic
 def network_member_update(*, actor, member: NetworkMember, **fields) -> NetworkMember:
     for name, value in fields.items():
         setattr(member, name, value)
-    return _save(member, actor)
+    return save_recorded(member, actor=actor)

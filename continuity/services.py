@@ -10,14 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from cases.models import Child
 from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
-
-
-def _save(record, actor, reason: str = ""):
-    record._history_user = actor
-    if reason:
-        record._change_reason = reason
-    record.save()
-    return record
+from core.services import save_recorded
 
 
 def _check_caseworker(child: Child, caseworker) -> None:
@@ -50,14 +43,15 @@ def assignment_start_responsible(
     _check_caseworker(child, caseworker)
     if responsible_assignment(child) is not None:
         raise ValidationError(_("The child already has a fixed caseworker: use a handover."))
-    return _save(
+    return save_recorded(
         CaseworkerAssignment(
             child=child,
             caseworker=caseworker,
             kind=AssignmentKind.RESPONSIBLE,
             started_at=at or timezone.now(),
         ),
-        actor,
+        actor=actor,
+        validate=False,
     )
 
 
@@ -84,7 +78,7 @@ def handover_start(
         raise ValidationError({"overlap_until": _("The overlap cannot end in the past.")})
     if Handover.objects.filter(child=child, status=HandoverStatus.IN_PROGRESS).exists():
         raise ValidationError(_("A handover for this child is already under way."))
-    handover = _save(
+    handover = save_recorded(
         Handover(
             child=child,
             from_caseworker=current.caseworker,
@@ -96,9 +90,10 @@ def handover_start(
             joint_meeting_place=joint_meeting_place,
             started_by=actor,
         ),
-        actor,
+        actor=actor,
+        validate=False,
     )
-    _save(
+    save_recorded(
         CaseworkerAssignment(
             child=child,
             caseworker=to_caseworker,
@@ -106,7 +101,8 @@ def handover_start(
             started_at=now,
             handover=handover,
         ),
-        actor,
+        actor=actor,
+        validate=False,
     )
     return handover
 
@@ -138,7 +134,7 @@ def handover_update(
     handover.joint_meeting_place = joint_meeting_place
     handover.child_informed_on = child_informed_on
     handover.child_informed_how = child_informed_how
-    return _save(handover, actor)
+    return save_recorded(handover, actor=actor, validate=False)
 
 
 def _end_open_assignments(handover: Handover, actor, at: datetime, *, include_responsible: bool):
@@ -151,7 +147,7 @@ def _end_open_assignments(handover: Handover, actor, at: datetime, *, include_re
         if assignment.kind == AssignmentKind.OVERLAP and assignment.handover_id != handover.pk:
             continue
         assignment.ended_at = at
-        _save(assignment, actor)
+        save_recorded(assignment, actor=actor, validate=False)
 
 
 @transaction.atomic
@@ -164,7 +160,7 @@ def handover_complete(*, actor, handover: Handover) -> CaseworkerAssignment:
         raise ValidationError(_("Before completing: %(steps)s.") % {"steps": ", ".join(missing)})
     now = timezone.now()
     _end_open_assignments(handover, actor, now, include_responsible=True)
-    assignment = _save(
+    assignment = save_recorded(
         CaseworkerAssignment(
             child=handover.child,
             caseworker=handover.to_caseworker,
@@ -172,11 +168,12 @@ def handover_complete(*, actor, handover: Handover) -> CaseworkerAssignment:
             started_at=now,
             handover=handover,
         ),
-        actor,
+        actor=actor,
+        validate=False,
     )
     handover.status = HandoverStatus.COMPLETED
     handover.finished_at = now
-    _save(handover, actor)
+    save_recorded(handover, actor=actor, validate=False)
     return assignment
 
 
@@ -191,4 +188,4 @@ def handover_cancel(*, actor, handover: Handover, reason: str) -> Handover:
     _end_open_assignments(handover, actor, now, include_responsible=False)
     handover.status = HandoverStatus.CANCELLED
     handover.finished_at = now
-    return _save(handover, actor, reason=reason)
+    return save_recorded(handover, actor=actor, reason=reason, validate=False)

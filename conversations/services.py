@@ -23,13 +23,7 @@ from conversations.readability import lix, lix_limit
 from conversations.tools import tools_for_age
 from core.dates import age_on
 from core.images import reencode_image
-
-
-def _save(record, actor):
-    record._history_user = actor
-    record.full_clean()
-    record.save()
-    return record
+from core.services import save_recorded
 
 
 def _check_preparation(conversation: Conversation) -> None:
@@ -81,7 +75,7 @@ def conversation_plan(*, actor, child, **fields) -> Conversation:
     """Plan and prepare a conversation with the child (it is saved as a draft at once)."""
     conversation = Conversation(child=child, created_by=actor, **fields)
     _check_preparation(conversation)
-    return _save(conversation, actor)
+    return save_recorded(conversation, actor=actor)
 
 
 @transaction.atomic
@@ -89,7 +83,7 @@ def conversation_prepare(*, actor, conversation: Conversation, **fields) -> Conv
     for name, value in fields.items():
         setattr(conversation, name, value)
     _check_preparation(conversation)
-    return _save(conversation, actor)
+    return save_recorded(conversation, actor=actor)
 
 
 @transaction.atomic
@@ -106,7 +100,7 @@ def conversation_mark_held(
     )
     conversation.caseworker_observations = caseworker_observations
     conversation.not_held_reason = ""
-    return _save(conversation, actor)
+    return save_recorded(conversation, actor=actor)
 
 
 @transaction.atomic
@@ -122,7 +116,7 @@ def conversation_mark_not_held(
     conversation.status = ConversationStatus.NOT_HELD
     conversation.not_held_reason = reason
     conversation.view_obtained_otherwise = view_obtained_otherwise
-    return _save(conversation, actor)
+    return save_recorded(conversation, actor=actor)
 
 
 @transaction.atomic
@@ -138,15 +132,15 @@ def tool_record_add(*, actor, conversation: Conversation, tool: str, **fields) -
     record = ToolRecord(conversation=conversation, tool=tool, **fields)
     if drawing:
         record.drawing.save(f"drawing-{conversation.pk}.jpg", reencode_image(drawing), save=False)
-    return _save(record, actor)
+    return save_recorded(record, actor=actor)
 
 
 @transaction.atomic
 def statement_add(*, actor, conversation: Conversation, text: str, visibility: str) -> Statement:
     if not (text or "").strip():
         raise ValidationError({"text": _("Write what the child said.")})
-    return _save(
-        Statement(conversation=conversation, text=text.strip(), visibility=visibility), actor
+    return save_recorded(
+        Statement(conversation=conversation, text=text.strip(), visibility=visibility), actor=actor
     )
 
 
@@ -154,8 +148,8 @@ def statement_add(*, actor, conversation: Conversation, text: str, visibility: s
 def wish_add(*, actor, conversation: Conversation, text: str) -> Wish:
     if not (text or "").strip():
         raise ValidationError({"text": _("Write the child's wish.")})
-    return _save(
-        Wish(conversation=conversation, child=conversation.child, text=text.strip()), actor
+    return save_recorded(
+        Wish(conversation=conversation, child=conversation.child, text=text.strip()), actor=actor
     )
 
 
@@ -186,4 +180,4 @@ def summary_save(
         )
     conversation.summary_to_child = text.strip()
     conversation.summary_lix = score
-    return _save(conversation, actor)
+    return save_recorded(conversation, actor=actor)

@@ -8,6 +8,18 @@ from django.utils.translation import gettext as _
 from core.models import KeptRecord
 
 
+def save_recorded(record, *, actor, reason: str = "", validate: bool = True):
+    """Save a record with who made the change (and why) in its history; validate it first
+    unless the caller relies on the database's own constraints."""
+    record._history_user = actor
+    if reason:
+        record._change_reason = reason
+    if validate:
+        record.full_clean()
+    record.save()
+    return record
+
+
 @transaction.atomic
 def record_remove(*, record: KeptRecord, actor, reason: str) -> KeptRecord:
     """Mark a record as removed. It stays in the database and its history says who and why."""
