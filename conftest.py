@@ -204,3 +204,25 @@ def make_conversation(child, caseworker, **extra):
         drawing=SimpleUploadedFile("d.png", png_bytes(), content_type="image/png"),
     )
     return conversation, statement, drawing
+
+
+def answer_feedback(child, caseworker, values, *, instrument_key="meeting", skip=()):
+    """The child answers the questions (a value per question, None to skip) and is done."""
+    from feedback import services
+    from feedback.models import Channel, Instrument
+
+    instrument = Instrument.objects.get(key=instrument_key, municipality=None)
+    request, _token = services.feedback_request_create(
+        actor=caseworker, child=child, instrument=instrument, channel=Channel.LINK
+    )
+    response = services.response_for(request)
+    for item, value in zip(request.version.items.all(), values, strict=False):
+        services.answer_item(response=response, item=item, value=value)
+    alerts = services.complete(response=response)
+    return response, alerts
+
+
+def make_alert(child, caseworker):
+    """A feedback alert: the child scored the meeting low."""
+    _response, alerts = answer_feedback(child, caseworker, [0, 1, 0, 2, 1])
+    return alerts[0]

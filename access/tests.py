@@ -12,7 +12,7 @@ from access.policy import Need, children_visible_to
 from audit.models import AccessAction, AccessEvent
 from cases import services as case_services
 from cases.models import Measure, MeasureKind
-from conftest import make_child, make_conversation, make_user
+from conftest import make_alert, make_child, make_conversation, make_user
 from continuity import services as continuity_services
 
 # URLs that show no child's data. Every other URL must take a child_id and be tested below.
@@ -29,6 +29,9 @@ NON_CHILD_URLS = {
     "access:break_glass_review",  # leaders only, scoped: tested in test_break_glass_*
     "access:break_glass_acknowledge",
     "audit:log",  # leaders only, scoped: tested in audit/tests.py
+    "feedback:answer",  # the child's single-use link: the token is the key (feedback/tests.py)
+    "feedback:unlock",  # only ends the locked screen of the signed-in caseworker
+    "feedback:team",  # leaders only, aggregated numbers: tested in feedback/tests.py
     "set_language",
 }
 
@@ -91,6 +94,7 @@ def child_urls(child, caseworker, colleague):
         overlap_until=timezone.localdate() + timedelta(days=7),
     )
     conversation, statement, drawing = make_conversation(child, caseworker)
+    alert = make_alert(child, caseworker)
     values = {
         "child_id": child.pk,
         "handover_id": handover.pk,
@@ -102,6 +106,7 @@ def child_urls(child, caseworker, colleague):
         "statement_id": statement.pk,
         "tool": "three_houses",
         "tool_id": drawing.pk,
+        "alert_id": alert.pk,
     }
     urls = []
     for name in child_url_names():
@@ -163,6 +168,7 @@ def _objects_for(child, caseworker, other_caseworker):
         actor=caseworker, child=child, name="Ole", relation="other"
     )
     conversation, statement, drawing = make_conversation(child, caseworker)
+    alert = make_alert(child, caseworker)
     handover = continuity_services.handover_start(
         actor=caseworker,
         child=child,
@@ -180,6 +186,7 @@ def _objects_for(child, caseworker, other_caseworker):
         "statement_id": statement.pk,
         "tool": "three_houses",
         "tool_id": drawing.pk,
+        "alert_id": alert.pk,
     }
 
 

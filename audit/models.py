@@ -21,6 +21,7 @@ class AccessAction(models.TextChoices):
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
     SIGN_OUT = "sign_out", _("Signed out")
+    ANSWER = "answer", _("The child answered")
 
 
 # What counts as a look at the child's data, for "who has looked at my case".

@@ -21,6 +21,8 @@ from conversations.rules import due_conversations, due_within
 from core.forms import add_service_errors
 from core.history import changes_for_child
 from core.services import record_remove
+from feedback import selectors as feedback_selectors
+from feedback.models import FeedbackAlert
 
 STAFF_WHO_REGISTER = {Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT}
 CONVERSATIONS_ON_CHILD_PAGE = 10
@@ -55,8 +57,16 @@ def start(request):
     )
     for item in conversations_due:
         item.child_name = names[item.child_id]
+    alerts = list(
+        FeedbackAlert.objects.filter(child_id__in=names.keys(), acknowledged_at__isnull=True)
+        .order_by("created_at")
+        .values("pk", "child_id", "kind", "created_at")
+    )
+    for alert in alerts:
+        alert["child_name"] = names[alert["child_id"]]
     context.update(
         {
+            "feedback_alerts": alerts,
             "conversations_due": conversations_due,
             "due": selectors.due_for(children),
             "handovers": list(selectors.handovers_involving(user)),
@@ -124,6 +134,10 @@ def child_detail(request, child_id):
             "conversations": list(conversations[:CONVERSATIONS_ON_CHILD_PAGE]),
             "conversation_count": conversations.count(),
             "conversations_due": due_conversations([child.pk]).get(child.pk, []),
+            "trend": feedback_selectors.trend(child),
+            "feedback_alerts": list(
+                FeedbackAlert.objects.filter(child=child, acknowledged_at__isnull=True)
+            ),
             "caseworker_count": caseworker_count(child),
             "may_manage_caseworkers": may_manage_caseworkers(request.user, child),
         }

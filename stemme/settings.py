@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "access",
     "audit",
     "conversations",
+    "feedback",
     "demo",
 ]
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "access.middleware.AccessMiddleware",
+    "feedback.middleware.ScreenLockMiddleware",
 ]
 
 ROOT_URLCONF = "stemme.urls"
@@ -258,3 +260,8 @@ STEMME_LIX_LIMITS = [
 # Uploaded images (drawings, later photos): checked from their content, re-encoded.
 STEMME_MAX_IMAGE_BYTES = envint("STEMME_MAX_IMAGE_BYTES", 10_000_000)
 STEMME_MAX_IMAGE_PIXELS = envint("STEMME_MAX_IMAGE_PIXELS", 40_000_000)
+
+# The child's feedback: how long a link (or QR code) to answer stays valid, and how long the
+# caseworker's screen may stay handed over.
+STEMME_FEEDBACK_LINK_HOURS = envint("STEMME_FEEDBACK_LINK_HOURS", 72)
+STEMME_FEEDBACK_SCREEN_HOURS = envint("STEMME_FEEDBACK_SCREEN_HOURS", 2)

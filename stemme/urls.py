@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("access.urls")),
     path("", include("audit.urls")),
     path("", include("conversations.urls")),
+    path("", include("feedback.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
