@@ -192,3 +192,50 @@ def test_caseworker_prepares_holds_documents_and_summarises_a_conversation(
     page.get_by_text("Gemt.").wait_for()
     assert "Det skriver jeg ned." in page.content()
     assert_accessible(page)
+
+
+def test_child_answers_on_a_phone_through_the_qr_link_and_the_caseworker_sees_the_alert(
+    live_server, browser, child, caseworker, settings
+):
+    from feedback import services
+    from feedback.defaults import ensure_default_instruments
+    from feedback.models import Channel, Instrument, InstrumentVersion, Item
+
+    ensure_default_instruments(Instrument, InstrumentVersion, Item)  # flushed by live_server
+    request, token = services.feedback_request_create(
+        actor=caseworker,
+        child=child,
+        instrument=Instrument.objects.get(key="meeting", municipality=None),
+        channel=Channel.LINK,
+    )
+    phone = browser.new_context(
+        viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, locale="da-DK"
+    )
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/f/{token}/")
+    assert page.get_by_text("Spørgsmål 1 af 5").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="2", exact=True).click()
+    page.get_by_text("Spørgsmål 2 af 5").wait_for()
+    page.get_by_role("button", name="Spring spørgsmålet over").click()
+    page.get_by_text("Spørgsmål 3 af 5").wait_for()
+    for _ in range(3):
+        page.get_by_role("button", name="3", exact=True).click()
+    page.get_by_role("heading", name="Tak!").wait_for()
+    assert_accessible(page)
+    phone.close()
+
+    settings.STEMME_REQUIRE_2FA = False
+    staff = browser.new_context(locale="da-DK")
+    page = staff.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill(caseworker.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/my-children/")
+    assert page.get_by_text("Feedback-alarm:").is_visible()
+    page.goto(f"{live_server.url}/children/{child.pk}/")
+    assert page.get_by_text("Tal med barnet om, hvordan jeres møder fungerer").is_visible()
+    assert page.locator("svg polyline").count() == 1
+    assert_accessible(page)
+    staff.close()

@@ -116,11 +116,11 @@ def ask(request, child_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            url = request.build_absolute_uri(reverse("feedback:answer", args=[token]))
             if feedback_request.channel == Channel.SCREEN:
                 request.session[SCREEN_SESSION_KEY] = token
                 request.session["feedback_screen_child"] = child.pk
-                return redirect(url)
+                return redirect("feedback:answer", token=token)
+            url = request.build_absolute_uri(reverse("feedback:answer", args=[token]))
             return render(
                 request,
                 "feedback/link.html",
