@@ -7,6 +7,7 @@ import statistics
 import sys
 import time
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -45,6 +46,57 @@ def measure(client: Client, url: str, requests: int) -> dict:
         "p95_ms": timings[int(len(timings) * 0.95) - 1],
         "queries": len(queries.captured_queries),
     }
+
+
+def add_answers(child_id: int, caseworker, wanted: int) -> None:
+    """Give a child `wanted` completed answers (bulk; the same rows the services would write)."""
+    from feedback.models import (
+        Channel,
+        FeedbackRequest,
+        FeedbackResponse,
+        Instrument,
+        ItemAnswer,
+        token_digest,
+    )
+
+    missing = wanted - FeedbackResponse.objects.filter(child_id=child_id).count()
+    if missing <= 0:
+        return
+    version = Instrument.objects.get(key="meeting", municipality=None).current_version()
+    items = list(version.items.all())
+    now = timezone.now()
+    requests = [
+        FeedbackRequest(
+            child_id=child_id,
+            version=version,
+            respondent="child",
+            channel=Channel.LINK,
+            token_hash=token_digest(f"bench-{child_id}-{i}"),
+            expires_at=now,
+            created_by=caseworker,
+        )
+        for i in range(missing)
+    ]
+    FeedbackRequest.objects.bulk_create(requests)
+    responses = [
+        FeedbackResponse(
+            request=request,
+            child_id=child_id,
+            version=version,
+            respondent="child",
+            scale="slider",
+            child_age=12,
+            completed_at=now - timedelta(days=i),
+            score=Decimal(i % 11),
+        )
+        for i, request in enumerate(requests)
+    ]
+    FeedbackResponse.objects.bulk_create(responses)
+    ItemAnswer.objects.bulk_create(
+        ItemAnswer(response=r, item=item, value=int(r.score), normalized=r.score)
+        for r in responses
+        for item in items
+    )
 
 
 def main() -> None:
@@ -95,6 +147,23 @@ def main() -> None:
     )
     results["child page with 200 conversations"] = measure(
         client, reverse("cases:child", args=[busy]), options.requests
+    )
+    # A child with 300 answers to the feedback tool: the trend on the child's page.
+    answered = (
+        CaseworkerAssignment.objects.filter(caseworker=caseworker, ended_at__isnull=True)
+        .values_list("child_id", flat=True)
+        .order_by("child_id")[2]
+    )
+    add_answers(answered, caseworker, 300)
+    results["child page with 300 feedback answers"] = measure(
+        client, reverse("cases:child", args=[answered]), options.requests
+    )
+    # The team numbers for a team leader, over the whole generated set.
+    leader = User.objects.get(username=f"{caseworker.municipality.code}-leader1")
+    leader_client = Client()
+    leader_client.force_login(leader)
+    results["team feedback numbers"] = measure(
+        leader_client, reverse("feedback:team"), max(20, options.requests // 5)
     )
     # The cost of the access log: the same page in the same run with the log switched off
     # (only here, in the benchmark process; production has no such switch).

@@ -36,6 +36,8 @@ from conversations.models import (
     Wish,
 )
 from demo import people
+from feedback import services as feedback_services
+from feedback.models import Channel, FeedbackResponse, Instrument
 
 DEMO_PASSWORD = "stemme-demo-2026"  # noqa: S105 - printed on purpose, demo only
 DEMO_CODE = "265"
@@ -120,6 +122,7 @@ class Command(BaseCommand):
         self._child(other, faxe, 999)
         self._handovers()
         self._conversations()
+        self._feedback()
 
     def _user(self, username, first, last, role, municipality, team):
         user = User(
@@ -478,3 +481,33 @@ class Command(BaseCommand):
                 frame_who_knows="Din mor og far kan læse det, hvis du siger ja.",
                 created_by=rikke,
             )
+
+    def _feedback(self):
+        """The children's answers after their meetings: a trend for each, one falling low."""
+        rikke = self.users["rikke"]
+        meeting = Instrument.objects.get(key="meeting", municipality=None)
+        held = list(
+            Conversation.objects.filter(status=ConversationStatus.HELD, created_by=rikke).order_by(
+                "child_id"
+            )
+        )
+        for index, conversation in enumerate(held):
+            # Earlier meetings without a linked conversation give each child a trend.
+            history = [8, 7, 9, 8] if index % 3 else [9, 8, 8, 4]
+            for weeks_ago, level in zip((20, 14, 8, 0), history, strict=True):
+                request, _token = feedback_services.feedback_request_create(
+                    actor=rikke,
+                    child=conversation.child,
+                    instrument=meeting,
+                    channel=Channel.LINK,
+                    conversation=conversation if weeks_ago == 0 else None,
+                )
+                response = feedback_services.response_for(request)
+                for item in request.version.items.all():
+                    value = max(0, min(10, level + self.rng.choice([-1, 0, 0, 1])))
+                    if response.scale == "faces":
+                        value = max(1, min(5, round(value / 2.5) + 1))
+                    feedback_services.answer_item(response=response, item=item, value=value)
+                feedback_services.complete(response=response)
+                when = (conversation.held_at or timezone.now()) - timedelta(weeks=weeks_ago)
+                FeedbackResponse.objects.filter(pk=response.pk).update(completed_at=when)

@@ -39,6 +39,17 @@ from conversations.models import (
     Visibility,
 )
 from demo import people
+from feedback import scoring
+from feedback.models import (
+    Channel,
+    FeedbackRequest,
+    FeedbackResponse,
+    Instrument,
+    ItemAnswer,
+    Respondent,
+    Scale,
+    token_digest,
+)
 
 BATCH = 5000
 CHILDREN_PER_CASEWORKER = 22
@@ -186,6 +197,7 @@ class Command(BaseCommand):
             [Statement(conversation=c, text=text, visibility=v) for c, text, v in statements],
             batch_size=BATCH,
         )
+        feedback_count = self._feedback(conversations, code)
         decisions = [
             Decision(
                 case=measure.case,
@@ -209,6 +221,7 @@ class Command(BaseCommand):
             "follow-ups": len(rows["follow_ups"]),
             "conversations": len(conversations),
             "statements": len(statements),
+            "feedback answers": feedback_count,
         }
 
     def _conversations(self, children, caseworkers):
@@ -240,6 +253,53 @@ class Command(BaseCommand):
                     (conversation, rng.choice(STATEMENTS), rng.choice(Visibility.values))
                 )
         return conversations, statements
+
+    def _feedback(self, conversations, code) -> int:
+        """The child's answers after about 40 % of the meetings, on the default instrument."""
+        rng = self.rng
+        version = Instrument.objects.get(key="meeting", municipality=None).current_version()
+        items = list(version.items.all())
+        requests, responses, answers = [], [], []
+        for index, conversation in enumerate(conversations):
+            if conversation.kind == ConversationKind.INFORMAL or rng.random() >= 0.4:
+                continue
+            age = (conversation.held_at.date() - conversation.child.birth_date).days // 365
+            scale = scoring.scale_for_age(age, version.faces_below_age)
+            level = rng.choice([9, 8, 8, 7, 6, 4])
+            request = FeedbackRequest(
+                child=conversation.child,
+                conversation=conversation,
+                version=version,
+                respondent=Respondent.CHILD,
+                channel=Channel.LINK,
+                token_hash=token_digest(f"synthetic-{code}-{index}"),
+                expires_at=conversation.held_at + timedelta(days=3),
+                created_by=conversation.created_by,
+            )
+            values = [max(0, min(10, level + rng.choice([-2, -1, 0, 0, 1]))) for _ in items]
+            if scale == Scale.FACES:
+                values = [round(v / 2.5) + 1 for v in values]
+            normalized = [scoring.normalize(v, scale) for v in values]
+            response = FeedbackResponse(
+                request=request,
+                child=conversation.child,
+                version=version,
+                respondent=Respondent.CHILD,
+                scale=scale,
+                child_age=age,
+                completed_at=conversation.held_at + timedelta(hours=1),
+                score=scoring.score(normalized),
+            )
+            requests.append(request)
+            responses.append(response)
+            answers += [
+                ItemAnswer(response=response, item=item, value=value, normalized=norm)
+                for item, value, norm in zip(items, values, normalized, strict=True)
+            ]
+        FeedbackRequest.objects.bulk_create(requests, batch_size=BATCH)
+        FeedbackResponse.objects.bulk_create(responses, batch_size=BATCH)
+        ItemAnswer.objects.bulk_create(answers, batch_size=BATCH)
+        return len(responses)
 
     def _network(self, child, out):
         rng = self.rng
