@@ -300,3 +300,14 @@ def test_leaders_see_team_numbers(child, caseworker, team_leader, client_for):
     [row] = rows
     assert row["meetings"] == 2 and row["with_feedback"] == 1 and row["share"] == 0.5
     assert row["listened"] == Decimal(8) and row["had_say"] == Decimal(4)
+
+
+def test_administrators_revise_instruments_without_touching_answered_versions(
+    child, caseworker, administrator, client_for
+):
+    answer_feedback(child, caseworker, [8, 8, 8, 8, 8])
+    client = client_for(administrator)
+    version = InstrumentVersion.objects.get(instrument__key="meeting")
+    page = client.get(f"/admin/feedback/instrumentversion/{version.pk}/change/")
+    assert page.status_code == 200 and b'name="alert_below"' not in page.content  # read-only
+    assert client.get("/admin/feedback/instrument/").status_code == 200
