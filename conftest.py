@@ -226,3 +226,25 @@ def make_alert(child, caseworker):
     """A feedback alert: the child scored the meeting low."""
     _response, alerts = answer_feedback(child, caseworker, [0, 1, 0, 2, 1])
     return alerts[0]
+
+
+def make_plan_records(child, caseworker) -> dict:
+    """A draft decision, one of the child's wishes and a complaint, as URL arguments."""
+    from django.utils import timezone
+
+    from cases import services as case_services
+    from conversations.models import Wish
+    from plans import services as plan_services
+
+    decision = case_services.decision_add(
+        actor=caseworker, child=child, decided_on=timezone.localdate(), subject="Kontaktperson"
+    )
+    complaint = plan_services.complaint_record(
+        actor=caseworker,
+        child=child,
+        received_on=timezone.localdate(),
+        complainant="child",
+        summary="Jeg er uenig",
+    )
+    wish = Wish.objects.filter(child=child).first()
+    return {"decision_id": decision.pk, "wish_id": wish.pk, "complaint_id": complaint.pk}

@@ -12,7 +12,7 @@ from access.policy import Need, children_visible_to
 from audit.models import AccessAction, AccessEvent
 from cases import services as case_services
 from cases.models import Measure, MeasureKind
-from conftest import make_alert, make_child, make_conversation, make_user
+from conftest import make_alert, make_child, make_conversation, make_plan_records, make_user
 from continuity import services as continuity_services
 
 # URLs that show no child's data. Every other URL must take a child_id and be tested below.
@@ -95,7 +95,9 @@ def child_urls(child, caseworker, colleague):
     )
     conversation, statement, drawing = make_conversation(child, caseworker)
     alert = make_alert(child, caseworker)
+    plans = make_plan_records(child, caseworker)
     values = {
+        **plans,
         "child_id": child.pk,
         "handover_id": handover.pk,
         "member_id": child.network.first().pk,
@@ -169,6 +171,7 @@ def _objects_for(child, caseworker, other_caseworker):
     )
     conversation, statement, drawing = make_conversation(child, caseworker)
     alert = make_alert(child, caseworker)
+    plans = make_plan_records(child, caseworker)
     handover = continuity_services.handover_start(
         actor=caseworker,
         child=child,
@@ -176,6 +179,7 @@ def _objects_for(child, caseworker, other_caseworker):
         overlap_until=timezone.localdate() + timedelta(days=7),
     )
     return {
+        **plans,
         "child_id": child.pk,
         "handover_id": handover.pk,
         "member_id": member.pk,

@@ -3,7 +3,7 @@
 Stemme runs beside the municipality's case system: it keeps only what involving the child needs.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -233,6 +233,21 @@ class Decision(KeptRecord):
         related_name="decisions",
         verbose_name=_("measure"),
     )
+    # Empty while the decision is a draft; set only through plans.services.decision_make_final,
+    # which guards Barnets lov § 5 (the child's view before every decision).
+    finalised_at = models.DateTimeField(_("made final"), null=True, blank=True)
+    childs_view = models.TextField(_("the child's view"), blank=True)
+    how_weighed = models.TextField(_("how the child's view was weighed"), blank=True)
+    differs_from_wish = models.BooleanField(
+        _("the decision differs from what the child wished"), default=False
+    )
+    why_differs = models.TextField(_("why it differs from the child's wish"), blank=True)
+    explanation_for_child = models.TextField(_("explanation for the child"), blank=True)
+    explanation_lix = models.PositiveSmallIntegerField(
+        _("readability (LIX)"), null=True, blank=True
+    )
+    child_told_on = models.DateField(_("the child was told on"), null=True, blank=True)
+    child_told_how = models.CharField(_("how the child was told"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("decision")
@@ -241,6 +256,23 @@ class Decision(KeptRecord):
 
     def __str__(self):
         return f"{self.subject} {self.decided_on:%d.%m.%Y}"
+
+    @property
+    def is_final(self) -> bool:
+        """Made final (a draft until then)."""
+        return self.finalised_at is not None
+
+    def child_age_at_decision(self) -> int:
+        """The child's age on the day of the decision."""
+        return self.case.child.age(on=self.decided_on)
+
+    def child_is_party(self) -> bool:
+        """Barnets lov § 3: from 10 the child is a party, may complain and see the file."""
+        return self.child_age_at_decision() >= settings.STEMME_PARTY_AGE
+
+    def complaint_deadline(self) -> date:
+        """The last day the child can complain (a setting: laws change)."""
+        return self.decided_on + timedelta(weeks=settings.STEMME_COMPLAINT_WEEKS)
 
 
 class FollowUp(KeptRecord):

@@ -23,6 +23,7 @@ from core.history import changes_for_child
 from core.services import record_remove
 from feedback import selectors as feedback_selectors
 from feedback.models import FeedbackAlert
+from plans.selectors import open_wishes
 
 STAFF_WHO_REGISTER = {Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT}
 CONVERSATIONS_ON_CHILD_PAGE = 10
@@ -135,6 +136,8 @@ def child_detail(request, child_id):
             "conversation_count": conversations.count(),
             "conversations_due": due_conversations([child.pk]).get(child.pk, []),
             "trend": feedback_selectors.trend(child),
+            "open_wishes": list(open_wishes(child)),
+            "complaints": list(child.complaints.all()),
             "feedback_alerts": list(
                 FeedbackAlert.objects.filter(child=child, acknowledged_at__isnull=True)
             ),

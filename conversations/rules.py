@@ -49,6 +49,26 @@ def _day(conversation) -> date:
     return timezone.localtime(conversation.held_at or conversation.planned_at).date()
 
 
+def conversation_before(decision_id: int, decided_on: date, conversation) -> bool:
+    """Barnets lov § 5: this conversation counts as before the decision (linked to it, or a
+    conversation before a decision held within the window before it)."""
+    window = timedelta(days=settings.STEMME_DECISION_CONVERSATION_WINDOW_DAYS)
+    return conversation.decision_id == decision_id or (
+        conversation.kind == ConversationKind.BEFORE_DECISION
+        and decided_on - window <= _day(conversation) <= decided_on
+    )
+
+
+def decision_has_conversation(decision) -> bool:
+    """A conversation was held before the decision, or not held for a lawful, recorded reason."""
+    return any(
+        conversation_before(decision.pk, decision.decided_on, c)
+        for c in Conversation.objects.filter(child_id=decision.case.child_id, status__in=DONE).only(
+            "kind", "status", "planned_at", "held_at", "decision_id"
+        )
+    )
+
+
 def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Due]]:
     """{child id: the conversations due or overdue}, soonest first."""
     today = today or timezone.localdate()
@@ -79,17 +99,13 @@ def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Du
             None,
         )
 
-    window = timedelta(days=settings.STEMME_DECISION_CONVERSATION_WINDOW_DAYS)
     for decision in Decision.objects.filter(
         case__child_id__in=child_ids, decided_on__gte=lookback
     ).values("pk", "case__child_id", "decided_on", "subject"):
         child_id = decision["case__child_id"]
 
         def before(c, d=decision):
-            return c.decision_id == d["pk"] or (
-                c.kind == ConversationKind.BEFORE_DECISION
-                and d["decided_on"] - window <= _day(c) <= d["decided_on"]
-            )
+            return conversation_before(d["pk"], d["decided_on"], c)
 
         if any(c.status in DONE and before(c) for c in conversations[child_id]):
             continue

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "audit",
     "conversations",
     "feedback",
+    "plans",
     "demo",
 ]
 
@@ -265,3 +266,10 @@ STEMME_MAX_IMAGE_PIXELS = envint("STEMME_MAX_IMAGE_PIXELS", 40_000_000)
 # caseworker's screen may stay handed over.
 STEMME_FEEDBACK_LINK_HOURS = envint("STEMME_FEEDBACK_LINK_HOURS", 72)
 STEMME_FEEDBACK_SCREEN_HOURS = envint("STEMME_FEEDBACK_SCREEN_HOURS", 2)
+
+# Barnets lov § 3: from this age the child is a party: may complain about decisions and see
+# their own file (§ 141), and is told so.
+STEMME_PARTY_AGE = envint("STEMME_PARTY_AGE", 10)
+
+# How long after a decision a complaint may be made (Barnets lov § 168: 4 weeks).
+STEMME_COMPLAINT_WEEKS = envint("STEMME_COMPLAINT_WEEKS", 4)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("conversations.urls")),
     path("", include("feedback.urls")),
+    path("", include("plans.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

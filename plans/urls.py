@@ -1,0 +1,18 @@
+from django.urls import path
+
+from plans import views
+
+app_name = "plans"
+urlpatterns = [
+    path("children/<id:child_id>/decisions/<id:decision_id>/", views.decision, name="decision"),
+    path(
+        "children/<id:child_id>/decisions/<id:decision_id>/final/",
+        views.make_final,
+        name="make_final",
+    ),
+    path(
+        "children/<id:child_id>/wishes/<id:wish_id>/answer/", views.answer_wish, name="answer_wish"
+    ),
+    path("children/<id:child_id>/complaints/new/", views.complaint, name="complaint_new"),
+    path("children/<id:child_id>/complaints/<id:complaint_id>/", views.complaint, name="complaint"),
+]
