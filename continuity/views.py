@@ -16,6 +16,7 @@ from continuity import forms, services
 from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
 from continuity.selectors import caseworker_counts_for_children, caseworkers_with_caseload
 from core.forms import add_service_errors
+from plans.selectors import complaints_per_caseworker
 
 LEADERS = {Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT}
 
@@ -54,7 +55,9 @@ def team(request):
     for caseworker_id, child_id in current:
         per_caseworker[caseworker_id].append(counts.get(child_id, 1))
     threshold = user.municipality.effective_caseload_threshold()
+    complaints = complaints_per_caseworker([m.pk for m in members])
     for member in members:
+        member.complaints = complaints.get(member.pk, 0)
         numbers = per_caseworker.get(member.pk, [])
         member.mean_caseworkers = sum(numbers) / len(numbers) if numbers else None
         member.children_with_changes = sum(1 for n in numbers if n > 1)

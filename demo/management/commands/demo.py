@@ -38,6 +38,7 @@ from conversations.models import (
 from demo import people
 from feedback import services as feedback_services
 from feedback.models import Channel, FeedbackResponse, Instrument
+from plans.models import Complaint, WishAnswer
 
 DEMO_PASSWORD = "stemme-demo-2026"  # noqa: S105 - printed on purpose, demo only
 DEMO_CODE = "265"
@@ -123,6 +124,7 @@ class Command(BaseCommand):
         self._handovers()
         self._conversations()
         self._feedback()
+        self._decisions()
 
     def _user(self, username, first, last, role, municipality, team):
         user = User(
@@ -511,3 +513,48 @@ class Command(BaseCommand):
                 feedback_services.complete(response=response)
                 when = (conversation.held_at or timezone.now()) - timedelta(weeks=weeks_ago)
                 FeedbackResponse.objects.filter(pk=response.pk).update(completed_at=when)
+
+    def _decisions(self):
+        """A draft decision refused finality for lack of a conversation, a final one that
+        answers the child's wish, a complaint, and wishes still waiting for an answer."""
+        rikke = self.users["rikke"]
+        wishes = list(Wish.objects.filter(child__assignments__caseworker=rikke).order_by("pk"))
+        if len(wishes) < 2:
+            return
+        answered = wishes[0]
+        child = answered.child
+        decision = Decision.objects.create(
+            case=child.cases.get(),
+            decided_on=self.today - timedelta(days=5),
+            subject="Bevilling: mere samvær med mormor",
+            finalised_at=timezone.now() - timedelta(days=5),
+            childs_view="Barnet vil gerne være mere hos mormor.",
+            how_weighed="Barnets ønske er fulgt fuldt ud.",
+            explanation_for_child="Du må være hos mormor hver anden weekend.",
+            child_told_on=self.today - timedelta(days=4),
+            child_told_how="Fortalt ved besøg i hjemmet",
+        )
+        WishAnswer.objects.create(
+            wish=answered,
+            decision=decision,
+            outcome="done",
+            answer_to_child="Du må være hos mormor hver anden weekend.",
+            created_by=rikke,
+        )
+        Complaint.objects.create(
+            child=child,
+            decision=decision,
+            received_on=self.today - timedelta(days=2),
+            complainant="parent",
+            summary="Far er uenig i samværet.",
+        )
+        # A draft without any conversation before it: the guard refuses to make it final.
+        draft_child = wishes[1].child
+        Decision.objects.create(
+            case=draft_child.cases.get(),
+            decided_on=self.today,
+            subject="Bevilling: kontaktperson",
+            childs_view="Barnet har sagt, at det gerne vil have en voksen at tale med.",
+            how_weighed="Ønsket taler for en kontaktperson.",
+            explanation_for_child="Du får en voksen, du kan tale med hver uge.",
+        )
