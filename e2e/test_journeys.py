@@ -5,6 +5,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
@@ -239,3 +240,36 @@ def test_child_answers_on_a_phone_through_the_qr_link_and_the_caseworker_sees_th
     assert page.locator("svg polyline").count() == 1
     assert_accessible(page)
     staff.close()
+
+
+def test_from_a_childs_wish_to_the_decision_that_answers_it(
+    live_server, page, child, caseworker, settings, tmp_path
+):
+    from cases import services as case_services
+    from conftest import make_conversation
+
+    settings.STEMME_REQUIRE_2FA = False
+    settings.MEDIA_ROOT = tmp_path
+    make_conversation(child, caseworker)  # the child wished: "Flere besøg hos mor"
+    decision = case_services.decision_add(
+        actor=caseworker, child=child, decided_on=timezone.localdate(), subject="Samvær med mor"
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill(caseworker.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/my-children/")
+    page.goto(f"{live_server.url}/children/{child.pk}/decisions/{decision.pk}/")
+    # Made final without the child's view: refused, with the reasons.
+    page.get_by_role("button", name="Gør afgørelsen endelig").click()
+    page.get_by_text("kan ikke gøres endelig endnu").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="svar på det med denne afgørelse").click()
+    page.get_by_label("Hvad vi gjorde").select_option("done")
+    page.get_by_role("textbox", name="Svaret til barnet").fill("Du får besøg hos mor hver weekend.")
+    page.get_by_role("button", name="Gem svaret").click()
+    page.get_by_text("Barnets ønske er besvaret.").wait_for()
+    assert page.get_by_text("Alle barnets ønsker har fået et svar.").is_visible()
+    page.goto(f"{live_server.url}/children/{child.pk}/decisions/{decision.pk}/")
+    assert "Du får besøg hos mor hver weekend." in page.content()
+    assert_accessible(page)
