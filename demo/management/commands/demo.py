@@ -304,6 +304,7 @@ class Command(BaseCommand):
         Decision.objects.create(
             case=case,
             decided_on=support_start - timedelta(days=3),
+            finalised_at=self._at(support_start - timedelta(days=3)),
             subject=f"Bevilling: {measure.get_kind_display().lower()}",
             measure=measure,
         )

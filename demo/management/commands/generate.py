@@ -203,6 +203,7 @@ class Command(BaseCommand):
                 case=measure.case,
                 measure=measure,
                 decided_on=measure.started_on - timedelta(days=3),
+                finalised_at=self._at(measure.started_on - timedelta(days=3)),
                 subject="Bevilling",
             )
             for measure in decisions_for
