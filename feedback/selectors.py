@@ -29,9 +29,12 @@ def trend(child, latest: int = 20) -> dict:
             version__instrument__after_meeting=True,
         )
         .order_by("completed_at")
-        .values("completed_at", "score", "scale")
+        .values("completed_at", "score", "scale", "version__alert_below")
     )
     count = len(responses)
+    version = Instrument.objects.filter(key="meeting", municipality__isnull=True).first()
+    current = version.current_version() if version else None
+    cutoff = current.alert_below if current else 6
     step = CHART_WIDTH / max(count - 1, 1)
     points = " ".join(
         f"{i * step:.1f},{CHART_HEIGHT - float(r['score']) * CHART_HEIGHT / 10:.1f}"
@@ -43,7 +46,8 @@ def trend(child, latest: int = 20) -> dict:
         "rows": list(reversed(responses[-latest:])),
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
-        "cutoff_y": CHART_HEIGHT - 6 * CHART_HEIGHT / 10,
+        # Strings, not floats: the Danish locale would render 80.0 as "80,0", which SVG rejects.
+        "cutoff_y": f"{CHART_HEIGHT - float(cutoff) * CHART_HEIGHT / 10:.1f}",
     }
 
 

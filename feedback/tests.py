@@ -277,6 +277,8 @@ def test_the_trend_on_the_childs_page_is_a_chart_with_a_table(
     assert trend["count"] == 31 and len(trend["rows"]) == 20
     html = page.content.decode()
     assert "<polyline" in html and "<table" in html and 'role="img"' in html
+    # Numbers in the SVG are never localised (Danish would write 80,0, which SVG rejects).
+    assert 'y1="80.0"' in html
 
 
 def test_leaders_see_team_numbers(child, caseworker, team_leader, client_for):
