@@ -32,9 +32,8 @@ def trend(child, latest: int = 20) -> dict:
         .values("completed_at", "score", "scale", "version__alert_below")
     )
     count = len(responses)
-    version = Instrument.objects.filter(key="meeting", municipality__isnull=True).first()
-    current = version.current_version() if version else None
-    cutoff = current.alert_below if current else 6
+    # The alert limit drawn is the one of the version the newest answer was given on.
+    cutoff = responses[-1]["version__alert_below"] if responses else 6
     step = CHART_WIDTH / max(count - 1, 1)
     points = " ".join(
         f"{i * step:.1f},{CHART_HEIGHT - float(r['score']) * CHART_HEIGHT / 10:.1f}"
