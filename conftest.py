@@ -247,4 +247,14 @@ def make_plan_records(child, caseworker) -> dict:
         summary="Jeg er uenig",
     )
     wish = Wish.objects.filter(child=child).first()
-    return {"decision_id": decision.pk, "wish_id": wish.pk, "complaint_id": complaint.pk}
+    plan = plan_services.plan_create(
+        actor=caseworker,
+        child=child,
+        next_review_on=timezone.localdate() + timezone.timedelta(days=90),
+    )
+    return {
+        "decision_id": decision.pk,
+        "wish_id": wish.pk,
+        "complaint_id": complaint.pk,
+        "plan_id": plan.pk,
+    }

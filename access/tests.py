@@ -54,6 +54,8 @@ def kwargs_for(name: str, values: dict) -> dict:
     kwargs = {key: values[key] for key in pattern.pattern.regex.groupindex}
     if name == "conversations:remove":
         kwargs["entry_id"] = values["statement_id"]
+    if name == "plans:plan_part":
+        kwargs["part"] = "goal"
     return kwargs
 
 

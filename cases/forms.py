@@ -69,7 +69,7 @@ class MeasureForm(StemmeModelForm):
 class DecisionForm(StemmeModelForm):
     class Meta:
         model = Decision
-        fields = ["decided_on", "subject", "measure"]
+        fields = ["decided_on", "subject", "measure", "without_consent"]
 
     def __init__(self, *args, child, **kwargs):
         super().__init__(*args, **kwargs)

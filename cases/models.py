@@ -233,6 +233,8 @@ class Decision(KeptRecord):
         related_name="decisions",
         verbose_name=_("measure"),
     )
+    # Barnets lov § 47 / § 92: for a placement without consent the plan comes before the decision.
+    without_consent = models.BooleanField(_("placement without consent"), default=False)
     # Empty while the decision is a draft; set only through plans.services.decision_make_final,
     # which guards Barnets lov § 5 (the child's view before every decision).
     finalised_at = models.DateTimeField(_("made final"), null=True, blank=True)

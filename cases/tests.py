@@ -232,7 +232,7 @@ def test_child_page_query_count_does_not_grow_with_the_record(
 ):
     client = client_for(caseworker)
     url = reverse("cases:child", args=[child.pk])
-    with django_assert_max_num_queries(40) as small:
+    with django_assert_max_num_queries(48) as small:
         client.get(url)
     today = timezone.localdate()
     for i in range(8):

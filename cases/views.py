@@ -23,6 +23,7 @@ from core.history import changes_for_child
 from core.services import record_remove
 from feedback import selectors as feedback_selectors
 from feedback.models import FeedbackAlert
+from plans.rules import plans_due
 from plans.selectors import open_wishes
 
 STAFF_WHO_REGISTER = {Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT}
@@ -137,6 +138,8 @@ def child_detail(request, child_id):
             "conversations_due": due_conversations([child.pk]).get(child.pk, []),
             "trend": feedback_selectors.trend(child),
             "open_wishes": list(open_wishes(child)),
+            "plans": list(child.plans.all()),
+            "plans_due": plans_due([child.pk]).get(child.pk, []),
             "complaints": list(child.complaints.all()),
             "feedback_alerts": list(
                 FeedbackAlert.objects.filter(child=child, acknowledged_at__isnull=True)

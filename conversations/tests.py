@@ -434,7 +434,7 @@ def test_child_page_query_count_is_the_same_with_200_conversations(
     client = client_for(caseworker)
     url = reverse("cases:child", args=[child.pk])
     make_conversation(child, caseworker)
-    with django_assert_max_num_queries(45) as few:
+    with django_assert_max_num_queries(52) as few:
         client.get(url)
     now = timezone.now()
     Conversation.objects.bulk_create(

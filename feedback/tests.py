@@ -267,7 +267,7 @@ def test_the_trend_on_the_childs_page_is_a_chart_with_a_table(
 ):
     client = client_for(caseworker)
     answer_feedback(child, caseworker, [8, 8, 8, 8, 8])
-    with django_assert_max_num_queries(60) as few:
+    with django_assert_max_num_queries(64) as few:
         client.get(reverse("cases:child", args=[child.pk]))
     for value in range(30):
         answer_feedback(child, caseworker, [value % 11] * 5)

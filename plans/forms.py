@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Decision, Measure
-from core.forms import StemmeModelForm
-from plans.models import AnswerOutcome, Complaint
+from core.forms import DateInput, StemmeModelForm, check_plausible_date
+from plans.models import AnswerOutcome, ChildPlan, Complaint, PlanGoal
 
 
 class ChildsViewForm(StemmeModelForm):
@@ -37,11 +37,15 @@ class WishAnswerForm(forms.Form):
     measure = forms.ModelChoiceField(
         label=_("The measure that answers it"), queryset=Measure.objects.none(), required=False
     )
+    goal = forms.ModelChoiceField(
+        label=_("The plan goal that answers it"), queryset=PlanGoal.objects.none(), required=False
+    )
 
     def __init__(self, *args, child, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = Decision.objects.filter(case__child=child)
         self.fields["measure"].queryset = Measure.objects.filter(case__child=child)
+        self.fields["goal"].queryset = PlanGoal.objects.filter(plan__child=child)
 
 
 class ComplaintForm(StemmeModelForm):
@@ -64,3 +68,64 @@ class ComplaintForm(StemmeModelForm):
     def __init__(self, *args, child, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = Decision.objects.filter(case__child=child)
+
+
+class PlanForm(StemmeModelForm):
+    class Meta:
+        model = ChildPlan
+        fields = ["decision", "next_review_on", "family_support"]
+        widgets = {"family_support": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = Decision.objects.filter(case__child=child)
+
+
+class GoalForm(forms.Form):
+    childs_words = forms.CharField(
+        label=_("The goal in the child's own words"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    professional_goal = forms.CharField(
+        label=_("The professional goal"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    target_date = forms.DateField(
+        label=_("By when"), widget=DateInput(), validators=[check_plausible_date]
+    )
+
+
+class MeasureViewForm(forms.Form):
+    measure = forms.ModelChoiceField(label=_("Measure"), queryset=Measure.objects.none())
+    childs_view = forms.CharField(
+        label=_("The child's view of the measure"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = Measure.objects.filter(case__child=child)
+
+
+class ForChildForm(forms.Form):
+    text = forms.CharField(
+        label=_("The plan in words the child understands"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+    accept_hard_text = forms.BooleanField(
+        label=_("Save it even if it may be too hard for the child"), required=False
+    )
+
+
+class AdoptForm(forms.Form):
+    adopted_on = forms.DateField(
+        label=_("Adopted on"), widget=DateInput(), validators=[check_plausible_date]
+    )
+
+
+class ChildResponseForm(forms.Form):
+    agrees = forms.TypedChoiceField(
+        label=_("What the child says"),
+        choices=[("yes", _("I agree")), ("no", _("I don't agree"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    because = forms.CharField(
+        label=_("Because"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

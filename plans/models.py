@@ -33,6 +33,14 @@ class WishAnswer(KeptRecord):
         related_name="wish_answers",
         verbose_name=_("decision"),
     )
+    goal = models.ForeignKey(
+        "plans.PlanGoal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wish_answers",
+        verbose_name=_("plan goal"),
+    )
     measure = models.ForeignKey(
         Measure,
         on_delete=models.PROTECT,
@@ -57,6 +65,93 @@ class WishAnswer(KeptRecord):
 
     def __str__(self):
         return self.answer_to_child[:60]
+
+
+class PlanKind(models.TextChoices):
+    CHILD = "child", _("The child's plan")
+    YOUTH = "youth", _("Youth plan")
+
+
+class ChildPlan(KeptRecord):
+    """Barnets plan (§§ 91-92), or the ungeplan from 16 (§ 108): the child's own goals in the
+    child's words next to the professional goals, with a version written for the child."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="plans", verbose_name=_("child")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=PlanKind.choices)
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("the decision it follows"),
+    )
+    adopted_on = models.DateField(_("adopted"), null=True, blank=True)
+    next_review_on = models.DateField(_("next review"))
+    family_support = models.TextField(
+        _("support for the family during and after a placement"), blank=True
+    )
+    version_for_child = models.TextField(_("the plan in the child's words"), blank=True)
+    version_for_child_lix = models.PositiveSmallIntegerField(
+        _("readability (LIX)"), null=True, blank=True
+    )
+    child_agrees = models.BooleanField(_("the child agrees"), null=True, blank=True)
+    child_disagrees_because = models.TextField(_("the child does not agree because"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%d.%m.%Y}"
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.adopted_on is not None
+
+
+class PlanGoal(KeptRecord):
+    """One goal: the child's own words next to the professional goal, with a date."""
+
+    plan = models.ForeignKey(
+        ChildPlan, on_delete=models.PROTECT, related_name="goals", verbose_name=_("plan")
+    )
+    childs_words = models.TextField(_("the goal in the child's own words"))
+    professional_goal = models.TextField(_("the professional goal"))
+    target_date = models.DateField(_("by when"))
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["target_date", "pk"]
+
+    def __str__(self):
+        return self.childs_words[:60]
+
+
+class MeasureView(KeptRecord):
+    """The child's view of one measure in the plan."""
+
+    plan = models.ForeignKey(
+        ChildPlan, on_delete=models.PROTECT, related_name="measure_views", verbose_name=_("plan")
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="child_views", verbose_name=_("measure")
+    )
+    childs_view = models.TextField(_("the child's view of the measure"))
+
+    class Meta:
+        verbose_name = _("the child's view of a measure")
+        verbose_name_plural = _("the child's views of measures")
+
+    def __str__(self):
+        return self.childs_view[:60]
 
 
 class ComplaintFrom(models.TextChoices):

@@ -9,7 +9,16 @@ from cases.models import Decision
 from conversations.readability import lix, lix_limit
 from conversations.rules import decision_has_conversation
 from core.services import save_recorded
-from plans.models import AnswerOutcome, Complaint, ComplaintOutcome, WishAnswer
+from plans.models import (
+    AnswerOutcome,
+    ChildPlan,
+    Complaint,
+    ComplaintOutcome,
+    MeasureView,
+    PlanGoal,
+    WishAnswer,
+)
+from plans.rules import plan_kind_for_age
 
 
 @transaction.atomic
@@ -74,7 +83,7 @@ def decision_make_final(*, actor, decision: Decision) -> Decision:
 
 @transaction.atomic
 def wish_answer(
-    *, actor, wish, outcome: str, answer_to_child: str, decision=None, measure=None
+    *, actor, wish, outcome: str, answer_to_child: str, decision=None, measure=None, goal=None
 ) -> WishAnswer:
     """You said – we did: answer one of the child's wishes with what was done, or why not."""
     if not (answer_to_child or "").strip():
@@ -87,11 +96,14 @@ def wish_answer(
     for linked in (decision, measure):
         if linked is not None and linked.case.child_id != child_id:
             raise ValidationError(_("Choose one of the child's own decisions or measures."))
+    if goal is not None and goal.plan.child_id != child_id:
+        raise ValidationError(_("Choose one of the child's own decisions or measures."))
     return save_recorded(
         WishAnswer(
             wish=wish,
             decision=decision,
             measure=measure,
+            goal=goal,
             outcome=outcome,
             answer_to_child=answer_to_child.strip(),
             created_by=actor,
@@ -112,3 +124,113 @@ def complaint_record(*, actor, child, complaint: Complaint | None = None, **fiel
     if complaint.closed_on and complaint.closed_on < complaint.received_on:
         raise ValidationError({"closed_on": _("A complaint cannot close before it was received.")})
     return save_recorded(complaint, actor=actor)
+
+
+@transaction.atomic
+def plan_create(
+    *, actor, child, next_review_on, decision=None, family_support: str = ""
+) -> ChildPlan:
+    """Start the child's plan; from 16 it is an ungeplan (§ 108)."""
+    if decision is not None and decision.case.child_id != child.pk:
+        raise ValidationError({"decision": _("Choose one of the child's own decisions.")})
+    if next_review_on <= timezone.localdate():
+        raise ValidationError({"next_review_on": _("The next review must lie in the future.")})
+    return save_recorded(
+        ChildPlan(
+            child=child,
+            kind=plan_kind_for_age(child.age()),
+            decision=decision,
+            next_review_on=next_review_on,
+            family_support=family_support,
+            created_by=actor,
+        ),
+        actor=actor,
+    )
+
+
+def _require_draft(plan: ChildPlan) -> None:
+    if plan.is_adopted:
+        raise ValidationError(_("An adopted plan is changed by making a new plan."))
+
+
+@transaction.atomic
+def goal_add(
+    *, actor, plan: ChildPlan, childs_words: str, professional_goal: str, target_date
+) -> PlanGoal:
+    _require_draft(plan)
+    if target_date is None:
+        raise ValidationError({"target_date": _("Give the goal a date.")})
+    if not childs_words.strip():
+        raise ValidationError({"childs_words": _("Write the goal in the child's own words.")})
+    return save_recorded(
+        PlanGoal(
+            plan=plan,
+            childs_words=childs_words,
+            professional_goal=professional_goal,
+            target_date=target_date,
+        ),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def measure_view_add(*, actor, plan: ChildPlan, measure, childs_view: str) -> MeasureView:
+    _require_draft(plan)
+    if measure.case.child_id != plan.child_id:
+        raise ValidationError({"measure": _("Choose one of the child's own measures.")})
+    return save_recorded(
+        MeasureView(plan=plan, measure=measure, childs_view=childs_view), actor=actor
+    )
+
+
+@transaction.atomic
+def plan_save_for_child(
+    *, actor, plan: ChildPlan, text: str, accept_hard_text: bool = False
+) -> ChildPlan:
+    """The plan written for the child, readability-checked for the child's age."""
+    _require_draft(plan)
+    if not text.strip():
+        raise ValidationError({"text": _("Write the plan in words the child understands.")})
+    score, limit = lix(text), lix_limit(plan.child.age())
+    if score > limit and not accept_hard_text:
+        raise ValidationError(
+            {
+                "text": _(
+                    "The text may be too hard for the child: its LIX is %(lix)d, the limit is "
+                    "%(limit)d. Use shorter sentences and words, or save it anyway."
+                )
+                % {"lix": score, "limit": limit}
+            }
+        )
+    plan.version_for_child = text.strip()
+    plan.version_for_child_lix = score
+    return save_recorded(plan, actor=actor)
+
+
+@transaction.atomic
+def plan_adopt(*, actor, plan: ChildPlan, adopted_on) -> ChildPlan:
+    """Adopt the plan: it needs goals with dates and a version for the child."""
+    _require_draft(plan)
+    problems = []
+    if not plan.goals.exists():
+        problems.append(_("Add at least one goal, in the child's own words."))
+    if not plan.version_for_child.strip():
+        problems.append(_("Write the plan for the child."))
+    if adopted_on > timezone.localdate():
+        problems.append(_("A plan cannot be adopted in the future."))
+    if problems:
+        raise ValidationError(problems)
+    plan.adopted_on = adopted_on
+    return save_recorded(plan, actor=actor)
+
+
+@transaction.atomic
+def plan_record_child_response(
+    *, actor, plan: ChildPlan, agrees: bool, because: str = ""
+) -> ChildPlan:
+    """The child says "I agree" or "I don't agree because ..." (later from the portal)."""
+    if not agrees and not because.strip():
+        raise ValidationError({"because": _("Write why the child does not agree.")})
+    plan.child_agrees = agrees
+    plan.child_disagrees_because = "" if agrees else because.strip()
+    return save_recorded(plan, actor=actor)

@@ -3,17 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from access.policy import child_for_request
+from audit.models import AccessAction
+from audit.services import access_record
 from cases.models import Decision
 from conversations.models import Wish
 from conversations.readability import lix_limit
 from core.forms import add_service_errors
+from core.pdf import render_pdf
 from plans import forms, selectors, services
-from plans.models import Complaint
+from plans.models import ChildPlan, Complaint
 
 
 def _decision(child, decision_id) -> Decision:
@@ -131,3 +134,142 @@ def complaint(request, child_id, complaint_id=None):
             messages.success(request, _("Saved."))
             return redirect("cases:child", child_id=child.pk)
     return render(request, "plans/complaint.html", {"child": child, "form": form})
+
+
+def _plan(child, plan_id) -> ChildPlan:
+    plan = ChildPlan.objects.filter(pk=plan_id, child=child).select_related("decision").first()
+    if plan is None:
+        raise Http404
+    plan.child = child
+    return plan
+
+
+def _plan_page(request, child, plan, status=200, **bound):
+    return render(
+        request,
+        "plans/plan.html",
+        {
+            "child": child,
+            "plan": plan,
+            "goals": list(plan.goals.all()),
+            "measure_views": list(plan.measure_views.select_related("measure")),
+            "goal_form": bound.get("goal") or forms.GoalForm(prefix="goal"),
+            "measure_form": bound.get("measure")
+            or forms.MeasureViewForm(child=child, prefix="measure"),
+            "child_form": bound.get("for_child")
+            or forms.ForChildForm(prefix="for_child", initial={"text": plan.version_for_child}),
+            "adopt_form": bound.get("adopt") or forms.AdoptForm(prefix="adopt"),
+            "response_form": bound.get("response") or forms.ChildResponseForm(prefix="response"),
+            "lix_limit": lix_limit(child.age()),
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_new(request, child_id):
+    child = child_for_request(request, child_id, record="plan")
+    initial = {}
+    if request.GET.get("decision", "").isdigit():
+        initial["decision"] = int(request.GET["decision"])
+    form = forms.PlanForm(request.POST or None, initial=initial, child=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("plans:plan", child_id=child.pk, plan_id=plan.pk)
+    return render(request, "plans/plan_new.html", {"child": child, "form": form})
+
+
+@login_required
+def plan(request, child_id, plan_id):
+    child = child_for_request(request, child_id, record="plan")
+    return _plan_page(request, child, _plan(child, plan_id))
+
+
+PLAN_PARTS = {
+    "goal": (lambda data, child: forms.GoalForm(data, prefix="goal"), services.goal_add),
+    "measure": (
+        lambda data, child: forms.MeasureViewForm(data, child=child, prefix="measure"),
+        services.measure_view_add,
+    ),
+    "for_child": (
+        lambda data, child: forms.ForChildForm(data, prefix="for_child"),
+        services.plan_save_for_child,
+    ),
+    "adopt": (lambda data, child: forms.AdoptForm(data, prefix="adopt"), services.plan_adopt),
+    "response": (
+        lambda data, child: forms.ChildResponseForm(data, prefix="response"),
+        services.plan_record_child_response,
+    ),
+}
+
+
+@login_required
+def plan_part(request, child_id, plan_id, part):
+    """Save one part of the plan (goal, the child's view of a measure, the child's version,
+    adoption, the child's answer); on bad input the page comes back with everything typed."""
+    child = child_for_request(request, child_id, record="plan")
+    plan = _plan(child, plan_id)
+    if part not in PLAN_PARTS:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    make_form, service = PLAN_PARTS[part]
+    form = make_form(request.POST, child)
+    if form.is_valid():
+        try:
+            service(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("plans:plan", child_id=child.pk, plan_id=plan.pk)
+    return _plan_page(request, child, plan, **{part: form})
+
+
+def _pdf_response(request, child, record: str, template: str, context: dict, filename: str):
+    access_record(
+        user=request.user, action=AccessAction.EXPORT, child=child, record=record, path=request.path
+    )
+    response = HttpResponse(
+        render_pdf(template, {"child": child, "municipality": child.municipality, **context}),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def plan_pdf(request, child_id, plan_id):
+    child = child_for_request(request, child_id, record="plan_pdf")
+    plan = _plan(child, plan_id)
+    return _pdf_response(
+        request,
+        child,
+        f"plan:{plan.pk}",
+        "plans/pdf_plan.html",
+        {
+            "plan": plan,
+            "goals": list(plan.goals.all()),
+            "measure_views": list(plan.measure_views.select_related("measure")),
+        },
+        f"plan-{plan.pk}.pdf",
+    )
+
+
+@login_required
+def decision_pdf(request, child_id, decision_id):
+    child = child_for_request(request, child_id, record="decision_pdf")
+    decision = _decision(child, decision_id)
+    return _pdf_response(
+        request,
+        child,
+        f"decision:{decision.pk}",
+        "plans/pdf_decision.html",
+        {"decision": decision, "answers": list(decision.wish_answers.select_related("wish"))},
+        f"afgoerelse-{decision.pk}.pdf",
+    )

@@ -273,3 +273,8 @@ STEMME_PARTY_AGE = envint("STEMME_PARTY_AGE", 10)
 
 # How long after a decision a complaint may be made (Barnets lov § 168: 4 weeks).
 STEMME_COMPLAINT_WEEKS = envint("STEMME_COMPLAINT_WEEKS", 4)
+
+# Barnets lov § 91: the child's plan within 3 months of the decision (mandatory for placements);
+# § 92 / § 47: before the decision for a placement without consent; § 108: an ungeplan from 16.
+STEMME_PLAN_DEADLINE_MONTHS = envint("STEMME_PLAN_DEADLINE_MONTHS", 3)
+STEMME_YOUTH_PLAN_AGE = envint("STEMME_YOUTH_PLAN_AGE", 16)
