@@ -205,3 +205,155 @@ def test_complaints_counted_per_caseworker(child, caseworker, colleague):
         summary="x",
     )
     assert selectors.complaints_per_caseworker([caseworker.pk, colleague.pk]) == {caseworker.pk: 1}
+
+
+# --- The child's plan
+
+
+def _plan(child, caseworker, **extra):
+    return services.plan_create(
+        actor=caseworker,
+        child=child,
+        next_review_on=timezone.localdate() + timedelta(days=90),
+        **extra,
+    )
+
+
+@pytest.mark.parametrize(("years", "kind"), [(15, "child"), (16, "youth")])
+def test_the_plan_is_a_youth_plan_from_16(municipality, caseworker, years, kind):
+    today = timezone.localdate()
+    born = date(today.year - years, today.month, today.day) - timedelta(days=1)
+    child = make_child(municipality, caseworker, birth=born, serial=80)
+    assert _plan(child, caseworker).kind == kind
+
+
+def test_plan_due_three_months_after_a_decision_on_a_measure(child, caseworker):
+    from core.dates import add_months
+    from plans.rules import plans_due
+
+    measure = case_services.measure_add(
+        actor=caseworker, child=child, kind="foster_care", started_on=timezone.localdate()
+    )
+    decided = timezone.localdate() - timedelta(days=10)
+    case_services.decision_add(
+        actor=caseworker, child=child, decided_on=decided, subject="Anbringelse", measure=measure
+    )
+    [due] = plans_due([child.pk])[child.pk]
+    assert (
+        due.due_on == add_months(decided, 3)
+        and due.mandatory
+        and due.reference == "Barnets lov § 91"
+    )
+    plan = _plan(child, caseworker)
+    services.goal_add(
+        actor=caseworker,
+        plan=plan,
+        childs_words="Jeg vil gå til fodbold",
+        professional_goal="Fritidsaktivitet",
+        target_date=timezone.localdate() + timedelta(days=60),
+    )
+    services.plan_save_for_child(actor=caseworker, plan=plan, text=EASY)
+    services.plan_adopt(actor=caseworker, plan=plan, adopted_on=timezone.localdate())
+    assert plans_due([child.pk]).get(child.pk, []) == []
+
+
+def test_plan_before_the_decision_for_a_placement_without_consent(child, caseworker):
+    from plans.rules import plan_due_on, plans_due
+
+    measure = case_services.measure_add(
+        actor=caseworker, child=child, kind="institution", started_on=timezone.localdate()
+    )
+    decided = timezone.localdate() + timedelta(days=5)
+    case_services.decision_add(
+        actor=caseworker,
+        child=child,
+        decided_on=decided,
+        subject="Anbringelse",
+        measure=measure,
+        without_consent=True,
+    )
+    [due] = plans_due([child.pk])[child.pk]
+    assert (
+        due.due_on == decided == plan_due_on(decided, True) and due.reference == "Barnets lov § 92"
+    )
+
+
+def test_goals_need_dates_and_the_childs_words(child, caseworker, client_for):
+    plan = _plan(child, caseworker)
+    client = client_for(caseworker)
+    url = reverse("plans:plan_part", args=[child.pk, plan.pk, "goal"])
+    response = client.post(
+        url, {"goal-childs_words": "Mere tid med mor", "goal-professional_goal": "Samvær"}
+    )
+    assert response.status_code == 200 and response.context["goal_form"].errors["target_date"]
+    assert "Mere tid med mor" in response.content.decode()  # nothing typed is lost
+    assert not plan.goals.exists()
+
+
+def test_a_plan_cannot_be_adopted_without_goals_or_the_childs_version(child, caseworker):
+    plan = _plan(child, caseworker)
+    with pytest.raises(ValidationError) as error:
+        services.plan_adopt(actor=caseworker, plan=plan, adopted_on=timezone.localdate())
+    assert len(error.value.messages) == 2
+
+
+def test_the_childs_version_is_readability_checked(child, caseworker):
+    plan = _plan(child, caseworker)
+    hard = "Kommunalbestyrelsens myndighedsudøvelse forudsætter dokumentationsmæssige vurderinger."
+    with pytest.raises(ValidationError):
+        services.plan_save_for_child(actor=caseworker, plan=plan, text=hard)
+    assert (
+        services.plan_save_for_child(actor=caseworker, plan=plan, text=EASY).version_for_child
+        == EASY
+    )
+
+
+def test_the_child_agrees_or_says_why_not(child, caseworker):
+    plan = _plan(child, caseworker)
+    with pytest.raises(ValidationError):
+        services.plan_record_child_response(actor=caseworker, plan=plan, agrees=False)
+    plan = services.plan_record_child_response(
+        actor=caseworker, plan=plan, agrees=False, because="Jeg vil hellere bo hos mor"
+    )
+    assert (
+        plan.child_agrees is False and plan.child_disagrees_because == "Jeg vil hellere bo hos mor"
+    )
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_plan_pdf_holds_the_childs_words(child, caseworker, client_for):
+    plan = _plan(child, caseworker)
+    services.goal_add(
+        actor=caseworker,
+        plan=plan,
+        childs_words="Jeg vil gå til fodbold",
+        professional_goal="Fritidsaktivitet",
+        target_date=timezone.localdate() + timedelta(days=60),
+    )
+    services.plan_save_for_child(actor=caseworker, plan=plan, text=EASY)
+    response = client_for(caseworker).get(reverse("plans:plan_pdf", args=[child.pk, plan.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "Jeg vil gå til fodbold" in text and "Roskilde Kommune" in text and "Emma Jensen" in text
+    from audit.models import AccessEvent
+
+    assert AccessEvent.objects.filter(action="export", record=f"plan:{plan.pk}").exists()
+
+
+def test_the_decision_pdf_carries_the_childs_view_and_complaint_guidance(
+    child, caseworker, client_for
+):
+    decision = _view(_decision(child, caseworker), caseworker)
+    response = client_for(caseworker).get(
+        reverse("plans:decision_pdf", args=[child.pk, decision.pk])
+    )
+    text = _pdf_text(response.content)
+    assert "Emma vil gerne have en voksen at tale med." in text
+    assert "141" in text  # Emma is 12: her own rights are in the letter
