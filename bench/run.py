@@ -187,6 +187,15 @@ def main() -> None:
                 f"| {name} | {figures['seconds']:.0f} | {figures['per_second']:,.0f} "
                 f"| {figures['peak_mb']:.0f} |"
             )
+    pdf = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "pdf.py")],
+        cwd=ROOT,
+        env=env_for(DATABASES["sqlite"]),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    lines += ["", pdf.stdout.strip()]
     report = "\n".join(lines)
     print(report)
     out = ROOT / "bench" / "results"

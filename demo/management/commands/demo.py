@@ -38,7 +38,8 @@ from conversations.models import (
 from demo import people
 from feedback import services as feedback_services
 from feedback.models import Channel, FeedbackResponse, Instrument
-from plans.models import Complaint, WishAnswer
+from plans.models import ChildPlan, Complaint, PlanGoal, WishAnswer
+from plans.rules import plan_kind_for_age
 
 DEMO_PASSWORD = "stemme-demo-2026"  # noqa: S105 - printed on purpose, demo only
 DEMO_CODE = "265"
@@ -548,6 +549,26 @@ class Command(BaseCommand):
             received_on=self.today - timedelta(days=2),
             complainant="parent",
             summary="Far er uenig i samværet.",
+        )
+        plan = ChildPlan.objects.create(
+            child=child,
+            kind=plan_kind_for_age(child.age()),
+            decision=decision,
+            adopted_on=self.today - timedelta(days=3),
+            next_review_on=self.today + timedelta(days=90),
+            family_support="Forældrene får rådgivning hver anden uge.",
+            version_for_child=(
+                "Du bor hos mor. Du er hos mormor hver anden weekend. Vi ses igen om tre måneder."
+            ),
+            version_for_child_lix=15,
+            child_agrees=True,
+            created_by=rikke,
+        )
+        PlanGoal.objects.create(
+            plan=plan,
+            childs_words="Jeg vil være mere hos mormor",
+            professional_goal="Stabilt samvær med mormor hver anden weekend",
+            target_date=self.today + timedelta(days=60),
         )
         # A draft without any conversation before it: the guard refuses to make it final.
         draft_child = wishes[1].child
