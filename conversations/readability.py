@@ -28,3 +28,24 @@ def lix_limit(age: int) -> int:
         if age <= upper_age:
             return limit
     return settings.STEMME_LIX_LIMITS[-1][1]
+
+
+def require_readable(text: str, age: int, *, field: str, accept_hard_text: bool) -> int:
+    """The LIX of a text to a child; a ValidationError on `field` if it is too hard for the
+    child's age and the writer has not chosen to save it anyway."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    score, limit = lix(text), lix_limit(age)
+    if score > limit and not accept_hard_text:
+        raise ValidationError(
+            {
+                field: _(
+                    "The text may be too hard for a child of %(age)d: its LIX is %(lix)d, the "
+                    "limit is %(limit)d. Use shorter sentences and shorter words, or save it "
+                    "anyway."
+                )
+                % {"age": age, "lix": score, "limit": limit}
+            }
+        )
+    return score

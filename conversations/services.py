@@ -19,7 +19,7 @@ from conversations.models import (
     ToolRecord,
     Wish,
 )
-from conversations.readability import lix, lix_limit
+from conversations.readability import require_readable
 from conversations.tools import tools_for_age
 from core.dates import age_on
 from core.images import reencode_image
@@ -153,12 +153,6 @@ def wish_add(*, actor, conversation: Conversation, text: str) -> Wish:
     )
 
 
-def summary_is_too_hard(conversation: Conversation, text: str) -> tuple[int, int, bool]:
-    """(LIX of the text, the limit for the child's age, whether it is above the limit)."""
-    score, limit = lix(text), lix_limit(conversation.child_age_at())
-    return score, limit, score > limit
-
-
 @transaction.atomic
 def summary_save(
     *, actor, conversation: Conversation, text: str, accept_hard_text: bool = False
@@ -166,18 +160,12 @@ def summary_save(
     """The short text written to the child; too hard for the child's age needs a second yes."""
     if not (text or "").strip():
         raise ValidationError({"summary_to_child": _("Write a few lines to the child.")})
-    score, limit, too_hard = summary_is_too_hard(conversation, text)
-    if too_hard and not accept_hard_text:
-        raise ValidationError(
-            {
-                "summary_to_child": _(
-                    "The text may be too hard for a child of %(age)d: its LIX is %(lix)d, the "
-                    "limit is %(limit)d. Use shorter sentences and shorter words, or save it "
-                    "anyway."
-                )
-                % {"age": conversation.child_age_at(), "lix": score, "limit": limit}
-            }
-        )
+    score = require_readable(
+        text,
+        conversation.child_age_at(),
+        field="summary_to_child",
+        accept_hard_text=accept_hard_text,
+    )
     conversation.summary_to_child = text.strip()
     conversation.summary_lix = score
     return save_recorded(conversation, actor=actor)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Decision
-from conversations.readability import lix, lix_limit
+from conversations.readability import lix, lix_limit, require_readable
 from conversations.rules import decision_has_conversation
 from core.services import save_recorded
 from plans.models import (
@@ -191,17 +191,9 @@ def plan_save_for_child(
     _require_draft(plan)
     if not text.strip():
         raise ValidationError({"text": _("Write the plan in words the child understands.")})
-    score, limit = lix(text), lix_limit(plan.child.age())
-    if score > limit and not accept_hard_text:
-        raise ValidationError(
-            {
-                "text": _(
-                    "The text may be too hard for the child: its LIX is %(lix)d, the limit is "
-                    "%(limit)d. Use shorter sentences and words, or save it anyway."
-                )
-                % {"lix": score, "limit": limit}
-            }
-        )
+    score = require_readable(
+        text, plan.child.age(), field="text", accept_hard_text=accept_hard_text
+    )
     plan.version_for_child = text.strip()
     plan.version_for_child_lix = score
     return save_recorded(plan, actor=actor)
