@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Child, Decision, Measure
-from conversations.models import Wish
+from conversations.models import Statement, Wish
 from core.models import KeptRecord
 
 
@@ -22,8 +22,22 @@ class AnswerOutcome(models.TextChoices):
 class WishAnswer(KeptRecord):
     """You said – we did: the answer to one of the child's wishes, linked to what answers it."""
 
+    # What the child said: one of their wishes, or a statement in their own words.
     wish = models.ForeignKey(
-        Wish, on_delete=models.PROTECT, related_name="answers", verbose_name=_("the child's wish")
+        Wish,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("the child's wish"),
+    )
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("the child's statement"),
     )
     decision = models.ForeignKey(
         Decision,
@@ -62,9 +76,20 @@ class WishAnswer(KeptRecord):
         verbose_name = _("answer to a wish")
         verbose_name_plural = _("answers to wishes")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(wish__isnull=False, statement__isnull=True)
+                | models.Q(wish__isnull=True, statement__isnull=False),
+                name="answers_a_wish_or_a_statement",
+            )
+        ]
 
     def __str__(self):
         return self.answer_to_child[:60]
+
+    @property
+    def what_the_child_said(self) -> str:
+        return (self.wish or self.statement).text
 
 
 class PlanKind(models.TextChoices):

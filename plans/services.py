@@ -83,16 +83,27 @@ def decision_make_final(*, actor, decision: Decision) -> Decision:
 
 @transaction.atomic
 def wish_answer(
-    *, actor, wish, outcome: str, answer_to_child: str, decision=None, measure=None, goal=None
+    *,
+    actor,
+    outcome: str,
+    answer_to_child: str,
+    wish=None,
+    statement=None,
+    decision=None,
+    measure=None,
+    goal=None,
 ) -> WishAnswer:
-    """You said – we did: answer one of the child's wishes with what was done, or why not."""
+    """You said – we did: answer one of the child's wishes or statements with what was done,
+    or why not."""
+    if (wish is None) == (statement is None):
+        raise ValidationError(_("Answer one wish or one statement at a time."))
     if not (answer_to_child or "").strip():
         raise ValidationError({"answer_to_child": _("Write the answer to the child.")})
     if outcome == AnswerOutcome.NOT_DONE and len(answer_to_child.strip()) < 15:
         raise ValidationError(
             {"answer_to_child": _("Tell the child why we could not do it, in a full sentence.")}
         )
-    child_id = wish.child_id
+    child_id = wish.child_id if wish is not None else statement.conversation.child_id
     for linked in (decision, measure):
         if linked is not None and linked.case.child_id != child_id:
             raise ValidationError(_("Choose one of the child's own decisions or measures."))
@@ -101,6 +112,7 @@ def wish_answer(
     return save_recorded(
         WishAnswer(
             wish=wish,
+            statement=statement,
             decision=decision,
             measure=measure,
             goal=goal,

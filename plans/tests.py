@@ -357,3 +357,26 @@ def test_the_decision_pdf_carries_the_childs_view_and_complaint_guidance(
     text = _pdf_text(response.content)
     assert "Emma vil gerne have en voksen at tale med." in text
     assert "141" in text  # Emma is 12: her own rights are in the letter
+
+
+def test_a_statement_in_the_childs_words_can_be_answered_too(child, caseworker, client_for):
+    from conversations.models import Statement
+
+    make_conversation(child, caseworker)
+    statement = Statement.objects.get()
+    decision = _decision(child, caseworker)
+    client = client_for(caseworker)
+    response = client.post(
+        reverse("plans:answer_statement", args=[child.pk, statement.pk]),
+        {
+            "outcome": "partly",
+            "answer_to_child": "Du kan bo hos mor i weekenderne.",
+            "decision": decision.pk,
+        },
+    )
+    assert response.status_code == 302
+    answer = decision.wish_answers.get()
+    assert answer.statement == statement and answer.wish is None
+    assert answer.what_the_child_said == "Jeg vil bo hos mor."
+    with pytest.raises(ValidationError):
+        services.wish_answer(actor=caseworker, outcome="done", answer_to_child="Ja, det gør vi.")

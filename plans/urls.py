@@ -26,6 +26,11 @@ urlpatterns = [
         views.plan_part,
         name="plan_part",
     ),
+    path(
+        "children/<id:child_id>/statements/<id:statement_id>/answer/",
+        views.answer_wish,
+        name="answer_statement",
+    ),
     path("children/<id:child_id>/complaints/new/", views.complaint, name="complaint_new"),
     path("children/<id:child_id>/complaints/<id:complaint_id>/", views.complaint, name="complaint"),
 ]

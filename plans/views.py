@@ -11,8 +11,9 @@ from access.policy import child_for_request
 from audit.models import AccessAction
 from audit.services import access_record
 from cases.models import Decision
-from conversations.models import Wish
+from conversations.models import Statement, Wish
 from conversations.readability import lix_limit
+from conversations.visibility import statement_filter
 from core.forms import add_service_errors
 from core.pdf import render_pdf
 from plans import forms, selectors, services
@@ -44,7 +45,7 @@ def _decision_page(request, child, decision, form=None, answer_form=None, status
             "problems": [] if decision.is_final else services.finality_problems(decision),
             "lix_limit": lix_limit(decision.child_age_at_decision()),
             "conversations": list(decision.conversations.all()),
-            "answers": list(decision.wish_answers.select_related("wish")),
+            "answers": list(decision.wish_answers.select_related("wish", "statement")),
             "open_wishes": list(selectors.open_wishes(child)),
             "complaints": list(decision.complaints.all()),
         },
@@ -91,16 +92,25 @@ def make_final(request, child_id, decision_id):
 
 
 @login_required
-def answer_wish(request, child_id, wish_id):
-    """You said – we did: answer one of the child's wishes."""
+def answer_wish(request, child_id, wish_id=None, statement_id=None):
+    """You said – we did: answer one of the child's wishes or statements."""
     child = child_for_request(request, child_id, record="wish")
-    wish = Wish.objects.filter(pk=wish_id, child=child).first()
-    if wish is None:
+    said = {}
+    if wish_id is not None:
+        said["wish"] = Wish.objects.filter(pk=wish_id, child=child).first()
+    else:
+        said["statement"] = (
+            Statement.objects.filter(pk=statement_id, conversation__child=child)
+            .filter(statement_filter(request.user, child))
+            .first()
+        )
+    if next(iter(said.values())) is None:
         raise Http404
+    wish = next(iter(said.values()))
     form = forms.WishAnswerForm(request.POST or None, child=child, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         try:
-            services.wish_answer(actor=request.user, wish=wish, **form.cleaned_data)
+            services.wish_answer(actor=request.user, **said, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -270,6 +280,9 @@ def decision_pdf(request, child_id, decision_id):
         child,
         f"decision:{decision.pk}",
         "plans/pdf_decision.html",
-        {"decision": decision, "answers": list(decision.wish_answers.select_related("wish"))},
+        {
+            "decision": decision,
+            "answers": list(decision.wish_answers.select_related("wish", "statement")),
+        },
         f"afgoerelse-{decision.pk}.pdf",
     )
