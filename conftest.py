@@ -258,3 +258,20 @@ def make_plan_records(child, caseworker) -> dict:
         "complaint_id": complaint.pk,
         "plan_id": plan.pk,
     }
+
+
+def make_lifebook_entry(child, author) -> dict:
+    """A life book entry with a photo, as URL arguments."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from lifebook import services
+
+    entry = services.entry_add(
+        actor=author,
+        child=child,
+        title="Første skoledag",
+        happened_on=timezone.localdate(),
+        photo=SimpleUploadedFile("p.png", png_bytes(), content_type="image/png"),
+    )
+    return {"lifebook_entry_id": entry.pk, "photo_id": entry.photos.get().pk}

@@ -131,7 +131,7 @@ def child_for_request(
             record=record,
             path=request.path,
         )
-        if child is not None and user.role in BREAK_GLASS_ROLES and need is Need.CASE_RECORD:
+        if child is not None and user.role in BREAK_GLASS_ROLES:
             raise BreakGlassRequired(child.pk, request.get_full_path())
         raise Http404("No such child.")
     purpose = ""

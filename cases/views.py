@@ -23,6 +23,7 @@ from core.history import changes_for_child
 from core.services import record_remove
 from feedback import selectors as feedback_selectors
 from feedback.models import FeedbackAlert
+from lifebook.services import contributors_behind
 from plans.rules import plans_due
 from plans.selectors import open_wishes
 
@@ -66,8 +67,12 @@ def start(request):
     )
     for alert in alerts:
         alert["child_name"] = names[alert["child_id"]]
+    behind = contributors_behind(names.keys())
+    for item in behind:
+        item.child_name = names[item.child_id]
     context.update(
         {
+            "contributors_behind": behind,
             "feedback_alerts": alerts,
             "conversations_due": conversations_due,
             "due": selectors.due_for(children),
@@ -139,6 +144,9 @@ def child_detail(request, child_id):
             "trend": feedback_selectors.trend(child),
             "open_wishes": list(open_wishes(child)),
             "plans": list(child.plans.all()),
+            "lifebook_count": child.lifebook_entries.count(),
+            "lifebook_waiting": child.lifebook_entries.filter(approved_at__isnull=True).count(),
+            "contributors_behind": contributors_behind([child.pk]),
             "plans_due": plans_due([child.pk]).get(child.pk, []),
             "complaints": list(child.complaints.all()),
             "feedback_alerts": list(

@@ -12,6 +12,18 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 
 
+def thumbnail_of(clean: ContentFile, size: int = 480) -> ContentFile:
+    """A small JPEG for timelines, made from an already clean copy."""
+    clean.seek(0)
+    with Image.open(clean) as image:
+        image = image.convert("RGB")
+        image.thumbnail((size, size))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=82)
+    clean.seek(0)
+    return ContentFile(buffer.getvalue(), name="thumbnail.jpg")
+
+
 def reencode_image(upload) -> ContentFile:
     """A clean copy of an uploaded image (PNG if it has transparency, else JPEG), or a clear
     ValidationError."""

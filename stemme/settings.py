@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "conversations",
     "feedback",
     "plans",
+    "lifebook",
     "demo",
 ]
 
@@ -278,3 +279,13 @@ STEMME_COMPLAINT_WEEKS = envint("STEMME_COMPLAINT_WEEKS", 4)
 # § 92 / § 47: before the decision for a placement without consent; § 108: an ungeplan from 16.
 STEMME_PLAN_DEADLINE_MONTHS = envint("STEMME_PLAN_DEADLINE_MONTHS", 3)
 STEMME_YOUTH_PLAN_AGE = envint("STEMME_YOUTH_PLAN_AGE", 16)
+
+# Barnets livsbog: how often each kind of contributor is expected to add an entry (days);
+# 0: no obligation. A municipality sets its own figures.
+STEMME_LIFEBOOK_CADENCE_DAYS = {
+    "foster_carer": envint("STEMME_LIFEBOOK_DAYS_FOSTER_CARER", 30),
+    "institution_staff": envint("STEMME_LIFEBOOK_DAYS_INSTITUTION", 30),
+    "parent": envint("STEMME_LIFEBOOK_DAYS_PARENT", 0),
+    "teacher": envint("STEMME_LIFEBOOK_DAYS_TEACHER", 180),
+    "other": 0,
+}

@@ -1,0 +1,92 @@
+"""Barnets livsbog: the child's digital life book, contributed to by everyone around the child.
+
+Entries follow the child across homes and municipalities and stay the person's after 18.
+Photos are re-encoded from pixels only: no location or other metadata is ever stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Child
+from core.models import KeptRecord
+
+
+class Milestone(models.TextChoices):
+    NONE = "", _("No milestone")
+    FIRST_SCHOOL_DAY = "first_school_day", _("First school day")
+    BIRTHDAY = "birthday", _("Birthday")
+    MOVE = "move", _("Moving")
+    HOLIDAY = "holiday", _("Holiday")
+    ACHIEVEMENT = "achievement", _("Something I did well")
+
+
+class Entry(KeptRecord):
+    """An event or a story in the child's life, with its photos."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="lifebook_entries", verbose_name=_("child")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="lifebook_entries",
+        verbose_name=_("written by"),
+    )
+    author_role = models.CharField(_("as"), max_length=20, blank=True)
+    happened_on = models.DateField(_("when"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("what happened"), blank=True)
+    people = models.CharField(_("who was there"), max_length=300, blank=True)
+    place = models.CharField(_("where"), max_length=200, blank=True)
+    milestone = models.CharField(
+        _("milestone"), max_length=20, choices=Milestone.choices, blank=True
+    )
+    # Entries from external contributors wait for the caseworker before the child sees them.
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    # Sensitive entries can be sealed until the child is this old.
+    sealed_until_age = models.PositiveSmallIntegerField(
+        _("sealed until the child is"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("life book entry")
+        verbose_name_plural = _("life book entries")
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["child", "happened_on"], name="lifebook_child_when")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+
+class Photo(KeptRecord):
+    """A photo in an entry: a clean re-encoded copy and a thumbnail for the timeline."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="photos", verbose_name=_("entry")
+    )
+    image = models.FileField(_("photo"), upload_to="lifebook/%Y/%m/")
+    thumbnail = models.FileField(_("thumbnail"), upload_to="lifebook/thumbs/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.caption or self.image.name

@@ -1,0 +1,118 @@
+"""The life book: the timeline, adding an entry (phone-first for carers), approving entries,
+and photos served only through the access check."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from access.policy import Need, child_for_request
+from accounts.models import Role
+from audit.models import AccessAction
+from audit.services import access_record
+from core.forms import add_service_errors
+from lifebook import services
+from lifebook.forms import EntryForm
+from lifebook.models import Entry, Photo
+
+ENTRIES_PER_PAGE = 30
+
+
+def _visible_entries(user, child):
+    """Staff see every entry; a contributor sees approved ones and their own."""
+    entries = Entry.objects.filter(child=child)
+    if user.role == Role.CONTRIBUTOR:
+        entries = entries.filter(Q(approved_at__isnull=False) | Q(author=user))
+    return entries
+
+
+@login_required
+def timeline(request, child_id):
+    child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook")
+    entries = _visible_entries(request.user, child)
+    years = sorted({d.year for d in entries.dates("happened_on", "year")}, reverse=True)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        entries = entries.filter(happened_on__year=int(year))
+    page = Paginator(
+        entries.select_related("author").prefetch_related("photos"), ENTRIES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "lifebook/timeline.html",
+        {
+            "child": child,
+            "page": page,
+            "years": years,
+            "year": year,
+            "is_staff": request.user.role != Role.CONTRIBUTOR,
+        },
+    )
+
+
+@login_required
+def add(request, child_id):
+    child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook")
+    form = EntryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photo = data.pop("photo", None)
+        try:
+            entry = services.entry_add(actor=request.user, child=child, photo=photo, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if entry.is_approved:
+                messages.success(request, _("Added to the life book."))
+            else:
+                messages.success(
+                    request, _("Thank you! The caseworker looks at it before the child sees it.")
+                )
+            return redirect("lifebook:timeline", child_id=child.pk)
+    return render(request, "lifebook/add.html", {"child": child, "form": form})
+
+
+@login_required
+def approve(request, child_id, entry_id):
+    child = child_for_request(request, child_id, record="lifebook_approve")
+    entry = Entry.objects.filter(pk=entry_id, child=child).first()
+    if entry is None:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.entry_approve(actor=request.user, entry=entry)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Approved: the child can see it."))
+    return redirect("lifebook:timeline", child_id=child.pk)
+
+
+@login_required
+def photo(request, child_id, photo_id):
+    child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook_photo")
+    record = (
+        Photo.objects.filter(pk=photo_id, entry__in=_visible_entries(request.user, child))
+        .select_related("entry")
+        .first()
+    )
+    if record is None:
+        raise Http404
+    thumbnail = request.GET.get("size") == "thumb"
+    access_record(
+        user=request.user,
+        action=AccessAction.DOWNLOAD,
+        child=child,
+        record=f"photo:{record.pk}",
+        path=request.path,
+    )
+    stored = record.thumbnail if thumbnail else record.image
+    content_type = "image/png" if stored.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
