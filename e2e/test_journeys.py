@@ -273,3 +273,31 @@ def test_from_a_childs_wish_to_the_decision_that_answers_it(
     page.goto(f"{live_server.url}/children/{child.pk}/decisions/{decision.pk}/")
     assert "Du får besøg hos mor hver weekend." in page.content()
     assert_accessible(page)
+
+
+def test_a_foster_carer_adds_a_photo_from_a_phone(
+    live_server, browser, child, foster_carer, tmp_path
+):
+    from conftest import png_bytes
+
+    photo = tmp_path / "havet.png"
+    photo.write_bytes(png_bytes(size=(800, 600)))
+    phone = browser.new_context(
+        viewport={"width": 360, "height": 700}, is_mobile=True, locale="da-DK"
+    )
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill(foster_carer.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("link", name="Føj til livsbogen").click()
+    assert_accessible(page)
+    page.get_by_label("Titel").fill("En dag ved havet")
+    page.get_by_label("Hvad skete der").fill("Emma byggede et sandslot.")
+    page.get_by_label("Foto").set_input_files(str(photo))
+    page.get_by_role("button", name="Tilføj", exact=True).click()
+    page.get_by_text("Tak!").wait_for()
+    assert page.get_by_role("heading", name="En dag ved havet").is_visible()
+    assert page.locator("img.thumb").count() == 1
+    assert_accessible(page)
+    phone.close()

@@ -1,0 +1,154 @@
+"""The life book: photos without metadata, refused files, approval, ended links, who is behind."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from conftest import png_bytes
+from lifebook import services
+from lifebook.models import Entry, Photo
+
+
+def _jpeg_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (55.0, 38.0, 0.0), 3: "E", 4: (12.0, 5.0, 0.0)}
+    exif[0x010F] = "PhoneMaker"
+    return png_bytes(size=(1200, 900), exif=exif.tobytes())
+
+
+def _post(client, child, photo_bytes=None, name="foto.jpg", **fields):
+    data = {"title": "Sommerferie", "happened_on": timezone.localdate().isoformat(), **fields}
+    if photo_bytes is not None:
+        data["photo"] = SimpleUploadedFile(name, photo_bytes, content_type="image/jpeg")
+    return client.post(reverse("lifebook:add", args=[child.pk]), data)
+
+
+def test_every_stored_photo_and_thumbnail_has_no_location_or_other_metadata(
+    child, foster_carer, client_for
+):
+    assert Image.open(io.BytesIO(_jpeg_with_gps())).getexif()  # the original has GPS
+    response = _post(client_for(foster_carer), child, _jpeg_with_gps())
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    for stored in (photo.image, photo.thumbnail):
+        with stored.open("rb") as handle:
+            image = Image.open(io.BytesIO(handle.read()))
+            assert not image.getexif() and "exif" not in image.info
+    with photo.thumbnail.open("rb") as handle:
+        assert max(Image.open(io.BytesIO(handle.read())).size) <= 480
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "x.svg"),
+        (b"MZ\x90\x00 this is a program", "photo.jpg"),
+        (png_bytes()[:60], "broken.png"),
+    ],
+)
+def test_files_that_are_not_photos_are_refused_and_nothing_is_stored(
+    child, foster_carer, client_for, content, name
+):
+    response = _post(client_for(foster_carer), child, content, name=name)
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not Entry.all_objects.exists() and not Photo.all_objects.exists()
+
+
+def test_a_huge_photo_is_refused_with_a_clear_message(child, foster_carer, client_for, settings):
+    settings.STEMME_MAX_IMAGE_BYTES = 1000
+    response = _post(client_for(foster_carer), child, _jpeg_with_gps())
+    assert response.status_code == 200 and "for stort" in response.content.decode()
+    assert not Entry.all_objects.exists()
+
+
+def test_a_contributors_entry_waits_for_the_caseworker(child, caseworker, foster_carer, client_for):
+    _post(client_for(foster_carer), child, text="Vi var ved havet")
+    entry = Entry.objects.get()
+    assert not entry.is_approved and entry.author_role == "foster_carer"
+    client = client_for(caseworker)
+    page = client.get(reverse("lifebook:timeline", args=[child.pk]))
+    assert "venter på rådgiveren" in page.content.decode()
+    client.post(reverse("lifebook:approve", args=[child.pk, entry.pk]))
+    entry.refresh_from_db()
+    assert entry.is_approved and entry.approved_by == caseworker
+
+
+def test_a_caseworkers_entry_is_visible_at_once(child, caseworker):
+    entry = services.entry_add(
+        actor=caseworker, child=child, title="Ny skole", happened_on=timezone.localdate()
+    )
+    assert entry.is_approved
+
+
+def test_an_ended_link_closes_the_life_book(child, foster_carer, client_for):
+    client = client_for(foster_carer)
+    assert client.get(reverse("lifebook:timeline", args=[child.pk])).status_code == 200
+    child.contributor_links.update(ended_on=timezone.localdate())
+    assert client.get(reverse("lifebook:timeline", args=[child.pk])).status_code == 404
+    assert _post(client, child).status_code == 404
+
+
+def test_entries_about_the_future_are_refused(child, caseworker):
+    with pytest.raises(ValidationError):
+        services.entry_add(
+            actor=caseworker,
+            child=child,
+            title="Snart",
+            happened_on=timezone.localdate() + timedelta(days=3),
+        )
+
+
+def test_who_is_behind_follows_the_cadence(child, caseworker, foster_carer, settings):
+    link = child.contributor_links.get()
+    settings.STEMME_LIFEBOOK_CADENCE_DAYS = {
+        **settings.STEMME_LIFEBOOK_CADENCE_DAYS,
+        "foster_carer": 30,
+    }
+    link.started_on = timezone.localdate() - timedelta(days=30)
+    link.save()
+    assert services.contributors_behind([child.pk]) == []  # due today, not yet behind
+    link.started_on = timezone.localdate() - timedelta(days=31)
+    link.save()
+    [behind] = services.contributors_behind([child.pk])
+    assert behind.contributor == foster_carer and behind.days_behind == 1
+    services.entry_add(
+        actor=foster_carer, child=child, title="Fødselsdag", happened_on=timezone.localdate()
+    )
+    assert services.contributors_behind([child.pk]) == []
+
+
+def test_timeline_filters_by_year_with_a_fixed_number_of_queries(
+    child, caseworker, client_for, django_assert_max_num_queries
+):
+    client = client_for(caseworker)
+    for days in (10, 400, 800):
+        services.entry_add(
+            actor=caseworker,
+            child=child,
+            title=f"Dag {days}",
+            happened_on=timezone.localdate() - timedelta(days=days),
+            photo=SimpleUploadedFile("p.png", png_bytes(), content_type="image/png"),
+        )
+    url = reverse("lifebook:timeline", args=[child.pk])
+    with django_assert_max_num_queries(30) as few:
+        page = client.get(url)
+    assert len(page.context["years"]) >= 2
+    for days in range(20):
+        services.entry_add(
+            actor=caseworker,
+            child=child,
+            title=f"Mere {days}",
+            happened_on=timezone.localdate() - timedelta(days=days),
+            photo=SimpleUploadedFile("p.png", png_bytes(), content_type="image/png"),
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+    year = (timezone.localdate() - timedelta(days=400)).year
+    filtered = client.get(url, {"year": year}).context["page"].object_list
+    assert all(e.happened_on.year == year for e in filtered)
