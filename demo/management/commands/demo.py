@@ -1,12 +1,15 @@
 """Load the demo municipality: invented staff, foster carers and about 60 children."""
 
+import io
 import random
 from datetime import datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone, translation
+from PIL import Image
 
 from accounts.models import Municipality, Role, Team, User
 from cases.cpr import make_cpr
@@ -38,6 +41,7 @@ from conversations.models import (
 from demo import people
 from feedback import services as feedback_services
 from feedback.models import Channel, FeedbackResponse, Instrument
+from lifebook import services as lifebook_services
 from plans.models import ChildPlan, Complaint, PlanGoal, WishAnswer
 from plans.rules import plan_kind_for_age
 
@@ -126,6 +130,7 @@ class Command(BaseCommand):
         self._conversations()
         self._feedback()
         self._decisions()
+        self._lifebooks()
 
     def _user(self, username, first, last, role, municipality, team):
         user = User(
@@ -580,3 +585,46 @@ class Command(BaseCommand):
             how_weighed="Ønsket taler for en kontaktperson.",
             explanation_for_child="Du får en voksen, du kan tale med hver uge.",
         )
+
+    def _lifebooks(self):
+        """Life books with photos from several homes: the foster carer's and the child's past."""
+        rng = self.rng
+        carer = self.users["plejefamilie"]
+        rikke = self.users["rikke"]
+        stories = [
+            ("Første skoledag", "first_school_day", "Med ny taske og madpakke."),
+            ("Fødselsdag med lagkage", "birthday", "Vi sang, og der var flag på bordet."),
+            ("Flytning til plejefamilien", "move", "Vi hentede dine ting sammen."),
+            ("Sommerferie ved havet", "holiday", "Vi byggede sandslotte hele dagen."),
+            ("Svømmemærke", "achievement", "Du svømmede 200 meter!"),
+        ]
+        colours = [(240, 180, 60), (90, 160, 220), (120, 190, 120), (220, 110, 110)]
+        for link in ContributorLink.objects.filter(user=carer).select_related("child")[:4]:
+            child = link.child
+            for index, (title, milestone, text) in enumerate(stories):
+                when = self.today - timedelta(days=40 * (len(stories) - index) + rng.randint(0, 9))
+                if when < child.birth_date:
+                    continue
+                author = carer if index % 2 else rikke
+                image = Image.new("RGB", (640, 480), colours[index % len(colours)])
+                buffer = io.BytesIO()
+                image.save(buffer, format="PNG")
+                entry = lifebook_services.entry_add(
+                    actor=author,
+                    child=child,
+                    title=title,
+                    happened_on=when,
+                    text=text,
+                    place=link.child.network.filter(relation="foster_carer")
+                    .values_list("name", flat=True)
+                    .first()
+                    or "Hjemme",
+                    milestone=milestone,
+                    photo=SimpleUploadedFile("foto.png", buffer.getvalue()),
+                )
+                if index < 3 and not entry.is_approved:
+                    lifebook_services.entry_approve(actor=rikke, entry=entry)
+            # The foster carer's cadence: one of the homes is behind.
+            ContributorLink.objects.filter(pk=link.pk).update(
+                started_on=self.today - timedelta(days=200)
+            )
