@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role, User
+from cases.models import ContributorRole
 from core.forms import StemmeModelForm
 from lifebook.models import Entry
 
@@ -23,3 +25,18 @@ class EntryForm(StemmeModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("happened_on", timezone.localdate())
+
+
+class LinkForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Contributor"), queryset=None)
+    role = forms.ChoiceField(label=_("As"), choices=ContributorRole.choices)
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            municipality_id=child.municipality_id, role=Role.CONTRIBUTOR, is_active=True
+        ).order_by("first_name", "last_name")
+        self.fields["user"].help_text = _(
+            "The administrator creates contributor accounts. A contributor sees only the life "
+            "book of the children they are linked to."
+        )

@@ -98,3 +98,33 @@ def contributors_behind(child_ids) -> list[Behind]:
                 Behind(link.child_id, link.user, link.role, since if latest else None, due_on)
             )
     return sorted(behind, key=lambda b: b.due_on)
+
+
+@transaction.atomic
+def contributor_link(*, actor, child, user, role: str, started_on=None) -> ContributorLink:
+    """Link an external contributor (an account the administrator created) to one child."""
+    if user.role != Role.CONTRIBUTOR or user.municipality_id != child.municipality_id:
+        raise ValidationError({"user": _("Choose a contributor of the child's municipality.")})
+    if not user.is_active:
+        raise ValidationError({"user": _("This contributor's account is deactivated.")})
+    if child.contributor_links.filter(user=user, ended_on__isnull=True).exists():
+        raise ValidationError({"user": _("This contributor is already linked to the child.")})
+    return save_recorded(
+        ContributorLink(
+            child=child, user=user, role=role, started_on=started_on or timezone.localdate()
+        ),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def contributor_unlink(*, actor, link: ContributorLink, ended_on=None) -> ContributorLink:
+    """End a contributor's link (for example when a placement ends): their access ends with it,
+    and everything they added stays in the child's book."""
+    if link.ended_on is not None:
+        raise ValidationError(_("This link has already ended."))
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < link.started_on:
+        raise ValidationError({"ended_on": _("A link cannot end before it started.")})
+    link.ended_on = ended_on
+    return save_recorded(link, actor=actor)

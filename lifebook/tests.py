@@ -152,3 +152,32 @@ def test_timeline_filters_by_year_with_a_fixed_number_of_queries(
     year = (timezone.localdate() - timedelta(days=400)).year
     filtered = client.get(url, {"year": year}).context["page"].object_list
     assert all(e.happened_on.year == year for e in filtered)
+
+
+def test_the_caseworker_links_and_ends_a_contributor(
+    child, caseworker, unlinked_contributor, foreign_caseworker, client_for
+):
+    client = client_for(caseworker)
+    url = reverse("lifebook:contributors", args=[child.pk])
+    timeline = reverse("lifebook:timeline", args=[child.pk])
+    assert client_for(unlinked_contributor).get(timeline).status_code == 404
+    response = client.post(url, {"user": unlinked_contributor.pk, "role": "teacher"})
+    assert response.status_code == 302
+    assert client_for(unlinked_contributor).get(timeline).status_code == 200
+    # The same contributor twice, or a user who is not a contributor: a clear refusal.
+    again = client.post(url, {"user": unlinked_contributor.pk, "role": "teacher"})
+    assert again.status_code == 200 and again.context["form"].errors
+    staff = client.post(url, {"user": foreign_caseworker.pk, "role": "teacher"})
+    assert staff.status_code == 200 and staff.context["form"].errors
+    link = child.contributor_links.get(user=unlinked_contributor)
+    entry = services.entry_add(
+        actor=unlinked_contributor,
+        child=child,
+        title="Skolekoncert",
+        happened_on=timezone.localdate(),
+    )
+    client.post(url, {"end": link.pk})
+    link.refresh_from_db()
+    assert link.ended_on == timezone.localdate()
+    assert client_for(unlinked_contributor).get(timeline).status_code == 404
+    assert Entry.objects.filter(pk=entry.pk).exists()  # what they added stays in the book

@@ -6,6 +6,11 @@ app_name = "lifebook"
 urlpatterns = [
     path("children/<id:child_id>/lifebook/", views.timeline, name="timeline"),
     path("children/<id:child_id>/lifebook/add/", views.add, name="add"),
+    path(
+        "children/<id:child_id>/lifebook/contributors/",
+        views.contributors,
+        name="contributors",
+    ),
     path("children/<id:child_id>/lifebook/<id:entry_id>/approve/", views.approve, name="approve"),
     path("children/<id:child_id>/lifebook/photos/<id:photo_id>/", views.photo, name="photo"),
 ]

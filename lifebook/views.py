@@ -16,7 +16,7 @@ from audit.models import AccessAction
 from audit.services import access_record
 from core.forms import add_service_errors
 from lifebook import services
-from lifebook.forms import EntryForm
+from lifebook.forms import EntryForm, LinkForm
 from lifebook.models import Entry, Photo
 
 ENTRIES_PER_PAGE = 30
@@ -116,3 +116,41 @@ def photo(request, child_id, photo_id):
     response = FileResponse(stored.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def contributors(request, child_id):
+    """The caseworker links and unlinks the child's contributors."""
+    child = child_for_request(request, child_id, record="contributors")
+    form = LinkForm(request.POST or None, child=child)
+    if request.method == "POST":
+        if "end" in request.POST:
+            link = child.contributor_links.filter(pk=request.POST.get("end")).first()
+            if link is None:
+                raise Http404
+            try:
+                services.contributor_unlink(actor=request.user, link=link)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The link has ended; what they added stays."))
+            return redirect("lifebook:contributors", child_id=child.pk)
+        if form.is_valid():
+            try:
+                services.contributor_link(actor=request.user, child=child, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The contributor is linked to the child."))
+                return redirect("lifebook:contributors", child_id=child.pk)
+    links = child.contributor_links.select_related("user").order_by("ended_on", "-started_on")
+    return render(
+        request,
+        "lifebook/contributors.html",
+        {
+            "child": child,
+            "form": form,
+            "links": list(links),
+            "behind": {b.contributor.pk for b in services.contributors_behind([child.pk])},
+        },
+    )
