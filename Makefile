@@ -27,11 +27,15 @@ install-dev: $(VENV)/.installed-dev
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# The web server and the background worker (reminders) run side by side; Ctrl-C stops both.
 run: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py demo --if-empty
+	$(DEMO_ENV) $(PY) manage.py lifebook_remind
 	@echo
 	@echo "Stemme serves on http://127.0.0.1:8000 (stop with Ctrl-C)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay & \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install-dev

@@ -90,3 +90,23 @@ class Photo(KeptRecord):
 
     def __str__(self):
         return self.caption or self.image.name
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent to a contributor who is behind (kept, so nobody is nagged daily)."""
+
+    link = models.ForeignKey(
+        "cases.ContributorLink",
+        on_delete=models.PROTECT,
+        related_name="lifebook_reminders",
+        verbose_name=_("contributor link"),
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [models.Index(fields=["link", "sent_at"], name="reminder_link_sent")]
+
+    def __str__(self):
+        return f"{self.link_id} {self.sent_at:%Y-%m-%d}"

@@ -181,3 +181,26 @@ def test_the_caseworker_links_and_ends_a_contributor(
     assert link.ended_on == timezone.localdate()
     assert client_for(unlinked_contributor).get(timeline).status_code == 404
     assert Entry.objects.filter(pk=entry.pk).exists()  # what they added stays in the book
+
+
+def test_reminders_are_queued_and_sent_by_the_worker(child, foster_carer, mailoutbox, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from lifebook.models import Reminder
+
+    foster_carer.email = "plejefar@example.invalid"
+    foster_carer.save()
+    child.contributor_links.update(started_on=timezone.localdate() - timedelta(days=45))
+    out = StringIO()
+    call_command("lifebook_remind", stdout=out)
+    assert "Queued 1" in out.getvalue()
+    assert mailoutbox == []  # queued, not sent in the request or the command
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    [mail] = mailoutbox
+    assert mail.to == ["plejefar@example.invalid"] and "livsbog" in mail.body
+    assert "Emma" not in mail.body and "Jensen" not in mail.body  # e-mail names no child
+    assert Reminder.objects.count() == 1
+    call_command("lifebook_remind", stdout=out)  # reminded lately: not again
+    assert "Queued 0" in out.getvalue()

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "core.apps.CoreConfig",
     "accounts",
     "cases",
@@ -198,6 +200,23 @@ STORAGES = {
         )
     },
 }
+
+# Background tasks (reminders): Django's task framework with its database-backed worker,
+# `python manage.py db_worker` (started by `make run`; a service of its own in production).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# E-mail: printed to the console in the demo, sent through SMTP in production.
+EMAIL_BACKEND = envstr(
+    "STEMME_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = envstr("STEMME_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("STEMME_EMAIL_PORT", 25)
+EMAIL_USE_TLS = envbool("STEMME_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("STEMME_EMAIL_FROM", "stemme@localhost")
+STEMME_PUBLIC_URL = envstr("STEMME_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,59 @@
+"""Background tasks of the life book, run by the database worker (`manage.py db_worker`)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from cases.models import ContributorLink
+from lifebook.models import Reminder
+from lifebook.services import contributors_behind
+
+
+@task()
+def send_lifebook_reminder(link_id: int) -> bool:
+    """E-mail one contributor who is behind. The mail names no child: e-mail is not a case file."""
+    link = (
+        ContributorLink.objects.filter(pk=link_id, ended_on__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if link is None or not link.user.email:
+        return False
+    if not any(b.contributor.pk == link.user_id for b in contributors_behind([link.child_id])):
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("A life book is waiting for you"),
+            _(
+                "A child's life book is waiting for a new entry from you: a photo and a couple "
+                "of lines are enough. Sign in to Stemme to add it: %(url)s"
+            )
+            % {"url": settings.STEMME_PUBLIC_URL},
+            settings.DEFAULT_FROM_EMAIL,
+            [link.user.email],
+        )
+    Reminder.objects.create(link=link)
+    return True
+
+
+def enqueue_reminders() -> int:
+    """Queue a reminder for every contributor who is behind and was not reminded lately."""
+    behind = contributors_behind(
+        ContributorLink.objects.filter(ended_on__isnull=True).values_list("child_id", flat=True)
+    )
+    queued = 0
+    for item in behind:
+        link = ContributorLink.objects.filter(
+            child_id=item.child_id, user=item.contributor, ended_on__isnull=True
+        ).first()
+        days = settings.STEMME_LIFEBOOK_CADENCE_DAYS.get(link.role, 0) if link else 0
+        recent = timezone.now() - timedelta(days=max(1, days // 2))
+        if link is None or link.lifebook_reminders.filter(sent_at__gte=recent).exists():
+            continue
+        send_lifebook_reminder.enqueue(link.pk)
+        queued += 1
+    return queued
