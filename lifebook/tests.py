@@ -183,6 +183,8 @@ def test_the_caseworker_links_and_ends_a_contributor(
     assert Entry.objects.filter(pk=entry.pk).exists()  # what they added stays in the book
 
 
+# The worker closes its database connection after a batch, as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_reminders_are_queued_and_sent_by_the_worker(child, foster_carer, mailoutbox, settings):
     from io import StringIO
 
