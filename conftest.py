@@ -274,4 +274,14 @@ def make_lifebook_entry(child, author) -> dict:
         happened_on=timezone.localdate(),
         photo=SimpleUploadedFile("p.png", png_bytes(), content_type="image/png"),
     )
-    return {"lifebook_entry_id": entry.pk, "photo_id": entry.photos.get().pk}
+    from django.core.files.base import ContentFile
+
+    from lifebook.models import BookExport, BookStatus
+
+    export = BookExport.objects.create(child=child, requested_by=author, status=BookStatus.DONE)
+    export.pdf.save("book.pdf", ContentFile(b"%PDF-1.4 sample"))
+    return {
+        "lifebook_entry_id": entry.pk,
+        "photo_id": entry.photos.get().pk,
+        "export_id": export.pk,
+    }

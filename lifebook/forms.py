@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from cases.models import ContributorRole
-from core.forms import StemmeModelForm
+from core.forms import DateInput, StemmeModelForm, check_plausible_date
 from lifebook.models import Entry
 
 
@@ -40,3 +40,24 @@ class LinkForm(forms.Form):
             "The administrator creates contributor accounts. A contributor sees only the life "
             "book of the children they are linked to."
         )
+
+
+class BookForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From (empty: from the start)"),
+        required=False,
+        widget=DateInput(),
+        validators=[check_plausible_date],
+    )
+    date_to = forms.DateField(
+        label=_("To (empty: until today)"),
+        required=False,
+        widget=DateInput(),
+        validators=[check_plausible_date],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data

@@ -110,3 +110,39 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.link_id} {self.sent_at:%Y-%m-%d}"
+
+
+class BookStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RENDERING = "rendering", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class BookExport(models.Model):
+    """The life book (or a period of it) as a PDF to print, made in the background."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="book_exports", verbose_name=_("child")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_to = models.DateField(_("to"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BookStatus.choices, default=BookStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    pdf = models.FileField(_("PDF"), upload_to="lifebook/books/", blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("life book as PDF")
+        verbose_name_plural = _("life books as PDF")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.child_id} {self.created_at:%Y-%m-%d}"

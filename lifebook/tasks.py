@@ -57,3 +57,19 @@ def enqueue_reminders() -> int:
         send_lifebook_reminder.enqueue(link.pk)
         queued += 1
     return queued
+
+
+@task()
+def render_book_task(export_id: int) -> int:
+    """Make the life book PDF in the background; the page shows the progress meanwhile."""
+    from lifebook.models import BookExport, BookStatus
+
+    export = BookExport.objects.select_related("child").get(pk=export_id)
+    try:
+        from lifebook.book import render_book
+
+        render_book(export)
+    except Exception:
+        BookExport.objects.filter(pk=export_id).update(status=BookStatus.FAILED)
+        raise
+    return export.pages

@@ -206,3 +206,57 @@ def test_reminders_are_queued_and_sent_by_the_worker(child, foster_carer, mailou
     assert Reminder.objects.count() == 1
     call_command("lifebook_remind", stdout=out)  # reminded lately: not again
     assert "Queued 0" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_book_is_made_in_the_background_and_prints_the_photos(child, caseworker, client_for):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from pypdf import PdfReader
+
+    from lifebook.models import BookExport
+
+    stories = (
+        (300, "Flytning", (200, 0, 0)),
+        (100, "Fødselsdag", (0, 200, 0)),
+        (10, "Svømmemærke", (0, 0, 200)),
+    )
+    for days, title, colour in stories:
+        services.entry_add(
+            actor=caseworker,
+            child=child,
+            title=title,
+            happened_on=timezone.localdate() - timedelta(days=days),
+            photo=SimpleUploadedFile(
+                "p.png", png_bytes(size=(600, 400), color=colour), content_type="image/png"
+            ),
+        )
+    client = client_for(caseworker)
+    response = client.post(
+        reverse("lifebook:book", args=[child.pk]),
+        {"date_from": (timezone.localdate() - timedelta(days=200)).isoformat()},
+    )
+    export = BookExport.objects.get()
+    assert response["Location"] == reverse("lifebook:book_status", args=[child.pk, export.pk])
+    waiting = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 2s"' in waiting and "<progress" in waiting
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    export.refresh_from_db()
+    assert export.status == "done" and export.progress == 100
+    ready = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in ready
+    download = client.get(reverse("lifebook:book_download", args=[child.pk, export.pk]))
+    pdf = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Fødselsdag" in text and "Svømmemærke" in text and "Flytning" not in text  # the period
+    distinct = {hash(image.data) for page in pdf.pages for image in page.images}
+    assert len(distinct) == 2  # the two photos of the period, printed
+
+
+def test_a_book_period_that_ends_before_it_starts_is_refused(child, caseworker, client_for):
+    response = client_for(caseworker).post(
+        reverse("lifebook:book", args=[child.pk]),
+        {"date_from": "2026-05-01", "date_to": "2026-01-01"},
+    )
+    assert response.status_code == 200 and response.context["form"].errors

@@ -13,4 +13,15 @@ urlpatterns = [
     ),
     path("children/<id:child_id>/lifebook/<id:entry_id>/approve/", views.approve, name="approve"),
     path("children/<id:child_id>/lifebook/photos/<id:photo_id>/", views.photo, name="photo"),
+    path("children/<id:child_id>/lifebook/book/", views.book, name="book"),
+    path(
+        "children/<id:child_id>/lifebook/book/<id:export_id>/",
+        views.book_status,
+        name="book_status",
+    ),
+    path(
+        "children/<id:child_id>/lifebook/book/<id:export_id>/download/",
+        views.book_download,
+        name="book_download",
+    ),
 ]

@@ -16,8 +16,9 @@ from audit.models import AccessAction
 from audit.services import access_record
 from core.forms import add_service_errors
 from lifebook import services
-from lifebook.forms import EntryForm, LinkForm
-from lifebook.models import Entry, Photo
+from lifebook.forms import BookForm, EntryForm, LinkForm
+from lifebook.models import BookExport, BookStatus, Entry, Photo
+from lifebook.tasks import render_book_task
 
 ENTRIES_PER_PAGE = 30
 
@@ -154,3 +155,56 @@ def contributors(request, child_id):
             "behind": {b.contributor.pk for b in services.contributors_behind([child.pk])},
         },
     )
+
+
+@login_required
+def book(request, child_id):
+    """Ask for the book as a PDF (all of it, or a period); it is made in the background."""
+    child = child_for_request(request, child_id, record="lifebook_book")
+    form = BookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        export = BookExport.objects.create(
+            child=child, requested_by=request.user, **form.cleaned_data
+        )
+        render_book_task.enqueue(export.pk)
+        return redirect("lifebook:book_status", child_id=child.pk, export_id=export.pk)
+    exports = list(child.book_exports.order_by("-created_at")[:10])
+    return render(request, "lifebook/book.html", {"child": child, "form": form, "exports": exports})
+
+
+@login_required
+def book_status(request, child_id, export_id):
+    """The progress while the book is made; HTMX asks again every two seconds until ready."""
+    child = child_for_request(request, child_id, record="lifebook_book")
+    export = child.book_exports.filter(pk=export_id).first()
+    if export is None:
+        raise Http404
+    template = (
+        "lifebook/_book_progress.html"
+        if request.headers.get("HX-Request")
+        else "lifebook/book_status.html"
+    )
+    return render(request, template, {"child": child, "export": export})
+
+
+@login_required
+def book_download(request, child_id, export_id):
+    child = child_for_request(request, child_id, record="lifebook_book")
+    export = child.book_exports.filter(pk=export_id, status=BookStatus.DONE).first()
+    if export is None or not export.pdf:
+        raise Http404
+    access_record(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        child=child,
+        record=f"lifebook_book:{export.pk}",
+        path=request.path,
+    )
+    response = FileResponse(
+        export.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"livsbog-{export.pk}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,62 @@
+"""The life book as a printable PDF. Photos are read from storage through WeasyPrint's URL
+fetcher (`stemme-photo:<id>`), so a book with hundreds of photos is never one giant string."""
+
+import io
+
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+from pypdf import PdfReader
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from lifebook.models import BookExport, BookStatus, Entry, Photo
+
+PHOTO_SCHEME = "stemme-photo:"
+
+
+class BookFetcher(URLFetcher):
+    """Serves the child's photos from storage; never fetches from the internet."""
+
+    def __init__(self, child_id: int):
+        super().__init__(allowed_protocols={"file", "data"})
+        self.child_id = child_id
+
+    def fetch(self, url, headers=None):
+        if url.startswith(PHOTO_SCHEME):
+            photo = Photo.objects.filter(
+                pk=int(url[len(PHOTO_SCHEME) :]), entry__child_id=self.child_id
+            ).first()
+            if photo is None:
+                raise ValueError("no such photo")
+            with photo.image.open("rb") as handle:
+                data = handle.read()
+            mime = "image/png" if photo.image.name.endswith(".png") else "image/jpeg"
+            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+        return super().fetch(url, headers)
+
+
+def render_book(export: BookExport) -> None:
+    """Render the approved entries of the period, oldest first, and store the PDF."""
+    export.status, export.progress = BookStatus.RENDERING, 5
+    export.save(update_fields=["status", "progress"])
+    entries = Entry.objects.filter(child=export.child, approved_at__isnull=False)
+    if export.date_from:
+        entries = entries.filter(happened_on__gte=export.date_from)
+    if export.date_to:
+        entries = entries.filter(happened_on__lte=export.date_to)
+    entries = list(entries.order_by("happened_on", "pk").prefetch_related("photos"))
+    html = render_to_string(
+        "lifebook/pdf_book.html",
+        {"child": export.child, "entries": entries, "export": export, "scheme": PHOTO_SCHEME},
+    )
+    export.progress = 30
+    export.save(update_fields=["progress"])
+    pdf = HTML(string=html, url_fetcher=BookFetcher(export.child_id)).write_pdf(
+        stylesheets=[CSS(filename=finders.find("css/pdf.css"))]
+    )
+    export.pdf.save(f"livsbog-{export.child_id}-{export.pk}.pdf", ContentFile(pdf), save=False)
+    export.pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    export.status, export.progress, export.finished_at = BookStatus.DONE, 100, timezone.now()
+    export.save(update_fields=["pdf", "pages", "status", "progress", "finished_at"])
