@@ -128,6 +128,33 @@ def prepare(name: str, url: str, children: int, fresh: bool) -> None:
         )
 
 
+def life_book_figures() -> str:
+    """A life book of 300 entries with 150 photos: the PDF (time, peak memory of its own
+    process) and the timeline page (median time, queries)."""
+    url = f"sqlite:///{ROOT / 'bench' / 'book.sqlite3'}"
+    env = {**env_for(url), "STEMME_MEDIA_ROOT": str(ROOT / "bench" / "results" / "media")}
+
+    def step(*args):
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "book.py"), *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    child = step("prepare")
+    pdf = step("render", str(child["child"]))
+    page = step("timeline", str(child["child"]))
+    return (
+        f"life book of {child['entries']} entries, 150 photos: PDF {pdf['pages']} pages in "
+        f"{pdf['seconds']:.1f} s, peak {pdf['peak_mb']:.0f} MB; timeline page median "
+        f"{page['median_ms']:.1f} ms, {page['queries']} queries"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=100_000)
@@ -196,6 +223,7 @@ def main() -> None:
         text=True,
     )
     lines += ["", pdf.stdout.strip()]
+    lines += ["", life_book_figures()]
     report = "\n".join(lines)
     print(report)
     out = ROOT / "bench" / "results"
