@@ -41,7 +41,10 @@ def render_book(export: BookExport) -> None:
     """Render the approved entries of the period, oldest first, and store the PDF."""
     export.status, export.progress = BookStatus.RENDERING, 5
     export.save(update_fields=["status", "progress"])
-    entries = Entry.objects.filter(child=export.child, approved_at__isnull=False)
+    # The printed book is the child's: sealed entries stay out until the child is old enough.
+    entries = Entry.objects.filter(child=export.child, approved_at__isnull=False).exclude(
+        sealed_until_age__gt=export.child.age()
+    )
     if export.date_from:
         entries = entries.filter(happened_on__gte=export.date_from)
     if export.date_to:

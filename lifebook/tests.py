@@ -260,3 +260,31 @@ def test_a_book_period_that_ends_before_it_starts_is_refused(child, caseworker, 
         {"date_from": "2026-05-01", "date_to": "2026-01-01"},
     )
     assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_sealed_entries_stay_sealed_until_the_child_is_old_enough(
+    child, caseworker, foster_carer, client_for
+):
+    from lifebook.book import render_book
+    from lifebook.models import BookExport
+
+    sealed = services.entry_add(
+        actor=caseworker, child=child, title="Dom fra retten", happened_on=timezone.localdate()
+    )
+    Entry.objects.filter(pk=sealed.pk).update(sealed_until_age=child.age() + 3)
+    services.entry_add(
+        actor=caseworker, child=child, title="Skoleskift", happened_on=timezone.localdate()
+    )
+    carer_page = client_for(foster_carer).get(reverse("lifebook:timeline", args=[child.pk]))
+    titles = [e.title for e in carer_page.context["page"].object_list]
+    assert titles == ["Skoleskift"]
+    export = BookExport.objects.create(child=child, requested_by=caseworker)
+    render_book(export)
+    from pypdf import PdfReader
+
+    with export.pdf.open("rb") as handle:
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(handle.read())).pages)
+    assert "Skoleskift" in text and "Dom fra retten" not in text
+    Entry.objects.filter(pk=sealed.pk).update(sealed_until_age=child.age())  # old enough now
+    carer_page = client_for(foster_carer).get(reverse("lifebook:timeline", args=[child.pk]))
+    assert len(carer_page.context["page"].object_list) == 2

@@ -24,10 +24,13 @@ ENTRIES_PER_PAGE = 30
 
 
 def _visible_entries(user, child):
-    """Staff see every entry; a contributor sees approved ones and their own."""
+    """Staff see every entry; a contributor sees approved ones and their own, and never one
+    sealed until the child is older."""
     entries = Entry.objects.filter(child=child)
     if user.role == Role.CONTRIBUTOR:
-        entries = entries.filter(Q(approved_at__isnull=False) | Q(author=user))
+        entries = entries.filter(Q(approved_at__isnull=False) | Q(author=user)).exclude(
+            sealed_until_age__gt=child.age()
+        )
     return entries
 
 
