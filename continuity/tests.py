@@ -196,7 +196,7 @@ def test_team_page_query_count_does_not_grow_with_the_team(
         worker = make_user(f"cw{i}", Role.CASEWORKER, municipality, team)
         for serial in range(3):
             make_child(municipality, worker, serial=i * 10 + serial + 20)
-    with django_assert_max_num_queries(24) as captured:
+    with django_assert_max_num_queries(28) as captured:
         client.get(reverse("continuity:team"))
     small = len(captured.captured_queries)
     for i in range(3, 8):
@@ -205,3 +205,11 @@ def test_team_page_query_count_does_not_grow_with_the_team(
             make_child(municipality, worker, serial=i * 10 + serial + 20)
     with django_assert_max_num_queries(small):
         client.get(reverse("continuity:team"))
+
+
+def test_team_page_shows_life_book_contributors_behind(
+    child, team_leader, foster_carer, client_for
+):
+    child.contributor_links.update(started_on=timezone.localdate() - timedelta(days=90))
+    behind = client_for(team_leader).get(reverse("continuity:team")).context["contributors_behind"]
+    assert [b.contributor for b in behind] == [foster_carer]

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from access.policy import child_for_request, children_visible_to, may_manage_caseworkers
 from accounts.models import Role, Team, User
 from audit.services import AccessAction, access_record
+from cases.models import Child
 from continuity import forms, services
 from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
 from continuity.selectors import caseworker_counts_for_children, caseworkers_with_caseload
 from core.forms import add_service_errors
+from lifebook.services import contributors_behind
 from plans.selectors import complaints_per_caseworker
 
 LEADERS = {Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT}
@@ -72,6 +74,12 @@ def team(request):
         .select_related("child", "from_caseworker", "to_caseworker")
         .order_by("overlap_until")
     )
+    behind = contributors_behind([child_id for _cw, child_id in current])
+    behind_names = dict(
+        Child.objects.filter(pk__in={b.child_id for b in behind}).values_list("pk", "first_name")
+    )
+    for item in behind:
+        item.child_name = behind_names.get(item.child_id, "")
     access_record(user=user, action=AccessAction.VIEW, record="team_overview", path=request.path)
     return render(
         request,
@@ -85,6 +93,7 @@ def team(request):
             "children_total": len(all_numbers),
             "mean_caseworkers": sum(all_numbers) / len(all_numbers) if all_numbers else None,
             "children_with_changes": sum(1 for n in all_numbers if n > 1),
+            "contributors_behind": behind,
         },
     )
 
