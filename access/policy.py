@@ -154,14 +154,17 @@ def child_for_request(
     return child
 
 
-def break_glass_candidate(request, child_id) -> Child:
-    """The child a staff member asks to open: one they may already see, or one of their own
-    municipality if their role may break the glass; otherwise 404, as for a missing child."""
+def break_glass_candidate(request, child_id) -> tuple[Child, bool]:
+    """The child a staff member asks to open, and whether they may already see it: a child of
+    their own municipality if their role may break the glass; otherwise 404, as for a missing
+    child."""
     user = request.user
     child_pk = _as_pk(child_id)
     child = None
     if child_pk is not None:
         child = children_visible_to(user).filter(pk=child_pk).first()
+    if child is not None:
+        return child, True
     if (
         child is None
         and child_pk is not None
@@ -179,12 +182,7 @@ def break_glass_candidate(request, child_id) -> Child:
             path=request.path,
         )
         raise Http404("No such child.")
-    return child
-
-
-def may_see(user, child: Child, need: Need = Need.CASE_RECORD) -> bool:
-    """Whether the user may see the child now (no logging: for deciding what to link to)."""
-    return children_visible_to(user, need).filter(pk=child.pk).exists()
+    return child, False
 
 
 def may_manage_caseworkers(user, child: Child) -> bool:

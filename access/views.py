@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from access import forms, services
 from access.models import BreakGlassGrant
-from access.policy import break_glass_candidate, may_see
+from access.policy import break_glass_candidate
 from accounts.models import Role
 from audit.models import AccessAction, AccessBasis, AccessEvent
 from audit.services import access_record
@@ -35,9 +35,9 @@ def _safe_next(request, child) -> str:
 @login_required
 def break_glass(request, child_id):
     """Ask an unassigned staff member why they need the child's case, then open it."""
-    child = break_glass_candidate(request, child_id)
+    child, already_visible = break_glass_candidate(request, child_id)
     next_url = _safe_next(request, child)
-    if may_see(request.user, child):
+    if already_visible:
         return redirect(next_url)
     form = forms.BreakGlassForm(request.POST or None)
     if request.method == "POST":

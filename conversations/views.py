@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,13 +11,13 @@ from icalendar import Calendar, Event
 
 from access.policy import child_for_request
 from audit.models import AccessAction
-from audit.services import access_record
 from cases.forms import RemoveForm
 from conversations import forms, services
 from conversations.models import Conversation, ConversationKind, Tool
 from conversations.readability import lix_limit
 from conversations.tools import tools_for_age
 from conversations.visibility import statement_filter
+from core.files import private_download
 from core.forms import add_service_errors
 from core.services import record_remove
 
@@ -292,14 +292,11 @@ def drawing(request, child_id, conversation_id, tool_id):
     record = conversation.tools.filter(pk=tool_id, tool=Tool.DRAWING).first()
     if record is None or not record.drawing:
         raise Http404
-    access_record(
-        user=request.user,
-        action=AccessAction.DOWNLOAD,
+    return private_download(
+        request,
         child=child,
         record=f"drawing:{record.pk}",
-        path=request.path,
+        action=AccessAction.DOWNLOAD,
+        content=record.drawing.open("rb"),
+        name=record.drawing.name,
     )
-    content_type = "image/png" if record.drawing.name.endswith(".png") else "image/jpeg"
-    response = FileResponse(record.drawing.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response

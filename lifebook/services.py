@@ -60,11 +60,21 @@ def entry_approve(*, actor, entry: Entry) -> Entry:
 
 @dataclass
 class Behind:
-    child_id: int
-    contributor: object
-    role: str
+    link: ContributorLink
     last_entry: date | None
     due_on: date
+
+    @property
+    def child_id(self) -> int:
+        return self.link.child_id
+
+    @property
+    def contributor(self):
+        return self.link.user
+
+    @property
+    def role(self) -> str:
+        return self.link.role
 
     @property
     def days_behind(self) -> int:
@@ -94,9 +104,7 @@ def contributors_behind(child_ids) -> list[Behind]:
         since = timezone.localtime(latest).date() if latest else link.started_on
         due_on = since + timedelta(days=days)
         if due_on < today:
-            behind.append(
-                Behind(link.child_id, link.user, link.role, since if latest else None, due_on)
-            )
+            behind.append(Behind(link, since if latest else None, due_on))
     return sorted(behind, key=lambda b: b.due_on)
 
 

@@ -45,16 +45,20 @@ def enqueue_reminders() -> int:
     behind = contributors_behind(
         ContributorLink.objects.filter(ended_on__isnull=True).values_list("child_id", flat=True)
     )
+    now = timezone.now()
+    reminded = {
+        (link_id, sent_at)
+        for link_id, sent_at in Reminder.objects.filter(
+            link_id__in=[item.link.pk for item in behind]
+        ).values_list("link_id", "sent_at")
+    }
     queued = 0
     for item in behind:
-        link = ContributorLink.objects.filter(
-            child_id=item.child_id, user=item.contributor, ended_on__isnull=True
-        ).first()
-        days = settings.STEMME_LIFEBOOK_CADENCE_DAYS.get(link.role, 0) if link else 0
-        recent = timezone.now() - timedelta(days=max(1, days // 2))
-        if link is None or link.lifebook_reminders.filter(sent_at__gte=recent).exists():
+        days = settings.STEMME_LIFEBOOK_CADENCE_DAYS.get(item.role, 0)
+        recent = now - timedelta(days=max(1, days // 2))
+        if any(link_id == item.link.pk and sent >= recent for link_id, sent in reminded):
             continue
-        send_lifebook_reminder.enqueue(link.pk)
+        send_lifebook_reminder.enqueue(item.link.pk)
         queued += 1
     return queued
 

@@ -6,14 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from access.policy import Need, child_for_request
 from accounts.models import Role
 from audit.models import AccessAction
-from audit.services import access_record
+from core.files import private_download
 from core.forms import add_service_errors
 from lifebook import services
 from lifebook.forms import BookForm, EntryForm, LinkForm
@@ -107,19 +107,15 @@ def photo(request, child_id, photo_id):
     )
     if record is None:
         raise Http404
-    thumbnail = request.GET.get("size") == "thumb"
-    access_record(
-        user=request.user,
-        action=AccessAction.DOWNLOAD,
+    stored = record.thumbnail if request.GET.get("size") == "thumb" else record.image
+    return private_download(
+        request,
         child=child,
         record=f"photo:{record.pk}",
-        path=request.path,
+        action=AccessAction.DOWNLOAD,
+        content=stored.open("rb"),
+        name=stored.name,
     )
-    stored = record.thumbnail if thumbnail else record.image
-    content_type = "image/png" if stored.name.endswith(".png") else "image/jpeg"
-    response = FileResponse(stored.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -196,18 +192,12 @@ def book_download(request, child_id, export_id):
     export = child.book_exports.filter(pk=export_id, status=BookStatus.DONE).first()
     if export is None or not export.pdf:
         raise Http404
-    access_record(
-        user=request.user,
-        action=AccessAction.EXPORT,
+    return private_download(
+        request,
         child=child,
         record=f"lifebook_book:{export.pk}",
-        path=request.path,
-    )
-    response = FileResponse(
-        export.pdf.open("rb"),
-        content_type="application/pdf",
+        action=AccessAction.EXPORT,
+        content=export.pdf.open("rb"),
+        name=f"livsbog-{export.pk}.pdf",
         as_attachment=True,
-        filename=f"livsbog-{export.pk}.pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -3,17 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from access.policy import child_for_request
 from audit.models import AccessAction
-from audit.services import access_record
 from cases.models import Decision
 from conversations.models import Statement, Wish
 from conversations.readability import lix_limit
 from conversations.visibility import statement_filter
+from core.files import private_download
 from core.forms import add_service_errors
 from core.pdf import render_pdf
 from plans import forms, selectors, services
@@ -241,16 +241,16 @@ def plan_part(request, child_id, plan_id, part):
 
 
 def _pdf_response(request, child, record: str, template: str, context: dict, filename: str):
-    access_record(
-        user=request.user, action=AccessAction.EXPORT, child=child, record=record, path=request.path
+    pdf = render_pdf(template, {"child": child, "municipality": child.municipality, **context})
+    return private_download(
+        request,
+        child=child,
+        record=record,
+        action=AccessAction.EXPORT,
+        content=pdf,
+        name=filename,
+        as_attachment=True,
     )
-    response = HttpResponse(
-        render_pdf(template, {"child": child, "municipality": child.municipality, **context}),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
