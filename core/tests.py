@@ -145,3 +145,41 @@ def test_csrf_is_required(caseworker):
     client = CsrfClient(enforce_csrf_checks=True)
     client.force_login(caseworker)
     assert client.post(reverse("accounts:logout")).status_code == 403
+
+
+def test_the_app_runs_without_the_development_tools():
+    """`make run` installs only requirements.lock: no app module may need a test-only package."""
+    dev_only = [
+        "pytest",
+        "pytest_django",
+        "hypothesis",
+        "pypdf",
+        "playwright",
+        "axe_playwright_python",
+    ]
+    script = (
+        "import sys, pkgutil, importlib\n"
+        f"for name in {dev_only!r}: sys.modules[name] = None\n"
+        "import django; django.setup()\n"
+        "from django.apps import apps\n"
+        "skip = ('tests', 'test_', 'migrations', 'conftest')\n"
+        "for app in apps.get_app_configs():\n"
+        "    if not app.path.startswith(sys.argv[1]) or 'site-packages' in app.path: continue\n"
+        "    for info in pkgutil.walk_packages([app.path], app.name + '.'):\n"
+        "        if not any(part.startswith(skip) for part in info.name.split('.')):\n"
+        "            importlib.import_module(info.name)\n"
+        "print('ok')\n"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "x" * 50,
+        "DJANGO_SETTINGS_MODULE": "stemme.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(settings.BASE_DIR)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and "ok" in result.stdout, result.stderr[-2000:]

@@ -1,13 +1,10 @@
 """The life book as a printable PDF. Photos are read from storage through WeasyPrint's URL
 fetcher (`stemme-photo:<id>`), so a book with hundreds of photos is never one giant string."""
 
-import io
-
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
-from pypdf import PdfReader
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -56,10 +53,11 @@ def render_book(export: BookExport) -> None:
     )
     export.progress = 30
     export.save(update_fields=["progress"])
-    pdf = HTML(string=html, url_fetcher=BookFetcher(export.child_id)).write_pdf(
+    document = HTML(string=html, url_fetcher=BookFetcher(export.child_id)).render(
         stylesheets=[CSS(filename=finders.find("css/pdf.css"))]
     )
+    pdf = document.write_pdf()
     export.pdf.save(f"livsbog-{export.child_id}-{export.pk}.pdf", ContentFile(pdf), save=False)
-    export.pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    export.pages = len(document.pages)
     export.status, export.progress, export.finished_at = BookStatus.DONE, 100, timezone.now()
     export.save(update_fields=["pdf", "pages", "status", "progress", "finished_at"])

@@ -1,10 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.views.i18n import set_language
-
-from core.converters import IdConverter
-
-register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("core.urls")),
