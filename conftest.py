@@ -260,6 +260,16 @@ def make_plan_records(child, caseworker) -> dict:
     }
 
 
+def pdf_bytes() -> bytes:
+    """A small, real one-page PDF."""
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
 def make_lifebook_entry(child, author) -> dict:
     """A life book entry with a photo, as URL arguments."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -273,6 +283,7 @@ def make_lifebook_entry(child, author) -> dict:
         title="Første skoledag",
         happened_on=timezone.localdate(),
         photo=SimpleUploadedFile("p.png", png_bytes(), content_type="image/png"),
+        attachment=SimpleUploadedFile("skolebevis.pdf", pdf_bytes()),
     )
     from django.core.files.base import ContentFile
 
@@ -283,5 +294,6 @@ def make_lifebook_entry(child, author) -> dict:
     return {
         "lifebook_entry_id": entry.pk,
         "photo_id": entry.photos.get().pk,
+        "attachment_id": entry.attachments.get().pk,
         "export_id": export.pk,
     }

@@ -58,7 +58,7 @@ def _grounds(user, need: Need) -> list[tuple[str, QuerySet | None]]:
     if user.role == Role.CONTRIBUTOR:
         if need is not Need.LIFE_BOOK:
             return []
-        links = ContributorLink.objects.filter(user=user, ended_on__isnull=True)
+        links = ContributorLink.objects.current().filter(user=user)
         return [(AccessBasis.CONTRIBUTOR, links.values("child_id"))]
     grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
     assigned = (AccessBasis.ASSIGNED, _open_assignments(caseworker=user))

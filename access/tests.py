@@ -29,6 +29,7 @@ NON_CHILD_URLS = {
     "accounts:logout",
     "accounts:otp_verify",
     "accounts:otp_setup",
+    "accounts:set_password",  # the invitation's one-use token is the key (lifebook/tests.py)
     "cases:start",  # lists only children the access helper returns
     "cases:child_create",
     "continuity:team",  # lists only children the access helper returns
@@ -63,7 +64,7 @@ def kwargs_for(name: str, values: dict) -> dict:
         kwargs["entry_id"] = values["statement_id"]
     if name == "plans:plan_part":
         kwargs["part"] = "goal"
-    if name == "lifebook:approve":
+    if name in ("lifebook:approve", "lifebook:comment"):
         kwargs["entry_id"] = values["lifebook_entry_id"]
     return kwargs
 
@@ -178,7 +179,13 @@ MATRIX = {
 
 
 # The life book's URLs are open to the linked foster carer as well (the need is LIFE_BOOK).
-LIFE_BOOK_URLS = {"lifebook:timeline", "lifebook:add", "lifebook:photo"}
+LIFE_BOOK_URLS = {
+    "lifebook:timeline",
+    "lifebook:add",
+    "lifebook:photo",
+    "lifebook:attachment",
+    "lifebook:comment",
+}
 
 
 def _expected(actor_name: str, want: str, name: str, target_index: int) -> str:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("login/code/", views.otp_verify, name="otp_verify"),
     path("login/code/setup/", views.otp_setup, name="otp_setup"),
+    path("password/set/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
 ]

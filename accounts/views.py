@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -36,6 +37,19 @@ class SignInView(auth_views.LoginView):
             path=self.request.path,
         )
         return super().form_invalid(form)
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """A new contributor chooses their password from the invitation link (one use only)."""
+
+    template_name = "accounts/set_password.html"
+    success_url = reverse_lazy("accounts:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is set. Sign in with it now."))
+        return response
 
 
 @require_POST

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Municipality
 from cases.cpr import parse_cpr, validate_cpr
 from core.dates import add_months, age_on
-from core.models import KeptRecord
+from core.models import ActiveManager, KeptQuerySet, KeptRecord
 
 
 class Child(KeptRecord):
@@ -347,8 +347,27 @@ class ContributorRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ContributorLinkQuerySet(KeptQuerySet):
+    def current(self):
+        """Links open today. `ended_on` is the first day without access: ending a link today
+        closes it at once, and a placement ending next month keeps its carers until then."""
+        return self.filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=timezone.localdate())
+        )
+
+
+class ContributorLinkManager(ActiveManager.from_queryset(ContributorLinkQuerySet)):
+    pass
+
+
 class ContributorLink(KeptRecord):
     """An external contributor's link to one child: it opens that child's life book only."""
+
+    objects = ContributorLinkManager()
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None or self.ended_on > timezone.localdate()
 
     child = models.ForeignKey(
         Child, on_delete=models.PROTECT, related_name="contributor_links", verbose_name=_("child")
@@ -360,6 +379,15 @@ class ContributorLink(KeptRecord):
         verbose_name=_("contributor"),
     )
     role = models.CharField(_("role"), max_length=20, choices=ContributorRole.choices)
+    # The placement the link belongs to: when the placement ends, the link ends with it.
+    placement = models.ForeignKey(
+        "Measure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributor_links",
+        verbose_name=_("placement"),
+    )
     started_on = models.DateField(_("from"), default=timezone.localdate)
     ended_on = models.DateField(_("to"), null=True, blank=True)
 

@@ -1,7 +1,7 @@
 """Writes for children, their case's course and their network. Each is one transaction and
 keeps who made the change (django-simple-history)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -141,7 +141,18 @@ def course_entry_update(*, actor, entry, **fields):
         entry.deadline = Assessment.deadline_for(entry.need_known_on)
     if isinstance(entry, Measure):
         _check_measure_end(entry)
+        _end_placement_links(actor=actor, measure=entry)
     return save_recorded(entry, actor=actor)
+
+
+def _end_placement_links(*, actor, measure: Measure) -> None:
+    """When a placement ends, the carers linked for it lose access to the child's life book on
+    the same day; everything they added stays in the book, and the new home is linked anew."""
+    if not measure.ended_on:
+        return
+    for link in measure.contributor_links.current():
+        link.ended_on = max(measure.ended_on + timedelta(days=1), link.started_on)
+        save_recorded(link, actor=actor)
 
 
 @transaction.atomic

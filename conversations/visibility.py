@@ -14,9 +14,8 @@ def statement_filter(user, child) -> Q:
     if user.role in (Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT):
         return Q()  # staff on the case see everything the child said, with its mark
     if user.role == Role.CONTRIBUTOR:
-        is_parent = child.contributor_links.filter(
-            user=user, role=ContributorRole.PARENT, ended_on__isnull=True
-        ).exists()
+        links = child.contributor_links.current()
+        is_parent = links.filter(user=user, role=ContributorRole.PARENT).exists()
         if is_parent:
             return Q(visibility=Visibility.EVERYONE)
         return Q(visibility__in=[Visibility.EVERYONE, Visibility.NOT_PARENTS])

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Child
+from core.media import MediaKind
 from core.models import KeptRecord
 
 
@@ -54,8 +55,17 @@ class Entry(KeptRecord):
     )
     # Sensitive entries can be sealed until the child is this old.
     sealed_until_age = models.PositiveSmallIntegerField(
-        _("sealed until the child is"), null=True, blank=True
+        _("sealed until the child is"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a sensitive document or story: only staff see it until the child reaches this age."
+        ),
     )
+    # The child's own controls (the book is the child's): favourites, and entries hidden from
+    # everyone but the child and the staff who keep the record.
+    favourite = models.BooleanField(_("one of the child's favourites"), default=False)
+    hidden_by_child = models.BooleanField(_("hidden by the child"), default=False)
 
     class Meta:
         verbose_name = _("life book entry")
@@ -69,6 +79,9 @@ class Entry(KeptRecord):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+    def is_sealed_for(self, child) -> bool:
+        return self.sealed_until_age is not None and self.sealed_until_age > child.age()
 
 
 class Photo(KeptRecord):
@@ -90,6 +103,46 @@ class Photo(KeptRecord):
 
     def __str__(self):
         return self.caption or self.image.name
+
+
+class Attachment(KeptRecord):
+    """A short video, a sound recording or a document in an entry, its type read from the
+    content and its metadata blanked (see core.media)."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("entry")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=MediaKind.choices)
+    file = models.FileField(_("file"), upload_to="lifebook/media/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name or self.file.name
+
+
+class Comment(KeptRecord):
+    """A comment on an entry: the child's, a carer's or the caseworker's."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="comments", verbose_name=_("entry")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:40]
 
 
 class Reminder(models.Model):

@@ -3,11 +3,16 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from accounts.models import User
 from cases.models import ContributorLink
 from lifebook.models import Reminder
 from lifebook.services import contributors_behind
@@ -16,11 +21,7 @@ from lifebook.services import contributors_behind
 @task()
 def send_lifebook_reminder(link_id: int) -> bool:
     """E-mail one contributor who is behind. The mail names no child: e-mail is not a case file."""
-    link = (
-        ContributorLink.objects.filter(pk=link_id, ended_on__isnull=True)
-        .select_related("user")
-        .first()
-    )
+    link = ContributorLink.objects.current().filter(pk=link_id).select_related("user").first()
     if link is None or not link.user.email:
         return False
     if not any(b.contributor.pk == link.user_id for b in contributors_behind([link.child_id])):
@@ -43,7 +44,7 @@ def send_lifebook_reminder(link_id: int) -> bool:
 def enqueue_reminders() -> int:
     """Queue a reminder for every contributor who is behind and was not reminded lately."""
     behind = contributors_behind(
-        ContributorLink.objects.filter(ended_on__isnull=True).values_list("child_id", flat=True)
+        ContributorLink.objects.current().values_list("child_id", flat=True)
     )
     now = timezone.now()
     reminded = {
@@ -61,6 +62,42 @@ def enqueue_reminders() -> int:
         send_lifebook_reminder.enqueue(item.link.pk)
         queued += 1
     return queued
+
+
+@task()
+def send_contributor_invitation(user_id: int) -> bool:
+    """E-mail a new contributor a link to choose their password. Like the reminders, the mail
+    names no child."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email or user.has_usable_password():
+        return False
+    path = reverse(
+        "accounts:set_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    url = settings.STEMME_PUBLIC_URL.rstrip("/") + path
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _("You are invited to contribute to a child's life book"),
+            _(
+                "Hello %(name)s\n\nThe municipality's caseworker has invited you to add photos "
+                "and stories to the life book of a child you care for. Choose your password "
+                "here (the link works for %(days)d days): %(url)s\n\nYour user name is "
+                "%(username)s."
+            )
+            % {
+                "name": user.get_full_name(),
+                "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+                "url": url,
+                "username": user.username,
+            },
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+    return True
 
 
 @task()

@@ -161,13 +161,15 @@ def test_the_caseworker_links_and_ends_a_contributor(
     url = reverse("lifebook:contributors", args=[child.pk])
     timeline = reverse("lifebook:timeline", args=[child.pk])
     assert client_for(unlinked_contributor).get(timeline).status_code == 404
-    response = client.post(url, {"user": unlinked_contributor.pk, "role": "teacher"})
+    response = client.post(
+        url, {"action": "link", "user": unlinked_contributor.pk, "role": "teacher"}
+    )
     assert response.status_code == 302
     assert client_for(unlinked_contributor).get(timeline).status_code == 200
     # The same contributor twice, or a user who is not a contributor: a clear refusal.
-    again = client.post(url, {"user": unlinked_contributor.pk, "role": "teacher"})
+    again = client.post(url, {"action": "link", "user": unlinked_contributor.pk, "role": "teacher"})
     assert again.status_code == 200 and again.context["form"].errors
-    staff = client.post(url, {"user": foreign_caseworker.pk, "role": "teacher"})
+    staff = client.post(url, {"action": "link", "user": foreign_caseworker.pk, "role": "teacher"})
     assert staff.status_code == 200 and staff.context["form"].errors
     link = child.contributor_links.get(user=unlinked_contributor)
     entry = services.entry_add(
@@ -176,7 +178,7 @@ def test_the_caseworker_links_and_ends_a_contributor(
         title="Skolekoncert",
         happened_on=timezone.localdate(),
     )
-    client.post(url, {"end": link.pk})
+    client.post(url, {"action": "end", "link": link.pk})
     link.refresh_from_db()
     assert link.ended_on == timezone.localdate()
     assert client_for(unlinked_contributor).get(timeline).status_code == 404

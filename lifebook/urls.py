@@ -12,7 +12,13 @@ urlpatterns = [
         name="contributors",
     ),
     path("children/<id:child_id>/lifebook/<id:entry_id>/approve/", views.approve, name="approve"),
+    path("children/<id:child_id>/lifebook/<id:entry_id>/comment/", views.comment, name="comment"),
     path("children/<id:child_id>/lifebook/photos/<id:photo_id>/", views.photo, name="photo"),
+    path(
+        "children/<id:child_id>/lifebook/media/<id:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
     path("children/<id:child_id>/lifebook/book/", views.book, name="book"),
     path(
         "children/<id:child_id>/lifebook/book/<id:export_id>/",

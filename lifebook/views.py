@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access.policy import Need, child_for_request
@@ -15,35 +16,28 @@ from accounts.models import Role
 from audit.models import AccessAction
 from core.files import private_download
 from core.forms import add_service_errors
+from core.media import MediaKind
 from lifebook import services
-from lifebook.forms import BookForm, EntryForm, LinkForm
-from lifebook.models import BookExport, BookStatus, Entry, Photo
+from lifebook.forms import BookForm, CommentForm, EntryForm, InviteForm, LinkForm, TimelineFilter
+from lifebook.models import Attachment, BookExport, BookStatus, Comment, Entry, Photo
 from lifebook.tasks import render_book_task
 
 ENTRIES_PER_PAGE = 30
 
 
-def _visible_entries(user, child):
-    """Staff see every entry; a contributor sees approved ones and their own, and never one
-    sealed until the child is older."""
-    entries = Entry.objects.filter(child=child)
-    if user.role == Role.CONTRIBUTOR:
-        entries = entries.filter(Q(approved_at__isnull=False) | Q(author=user)).exclude(
-            sealed_until_age__gt=child.age()
-        )
-    return entries
-
-
 @login_required
 def timeline(request, child_id):
     child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook")
-    entries = _visible_entries(request.user, child)
-    years = sorted({d.year for d in entries.dates("happened_on", "year")}, reverse=True)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        entries = entries.filter(happened_on__year=int(year))
+    visible = services.entries_visible_to(request.user, child)
+    years = sorted({d.year for d in visible.dates("happened_on", "year")}, reverse=True)
+    places = visible.exclude(place="").order_by("place").values_list("place", flat=True)
+    filters = TimelineFilter(request.GET, places=places.distinct())
+    entries = filters.apply(visible).select_related("author")
     page = Paginator(
-        entries.select_related("author").prefetch_related("photos"), ENTRIES_PER_PAGE
+        entries.prefetch_related(
+            "photos", "attachments", Prefetch("comments", Comment.objects.select_related("author"))
+        ),
+        ENTRIES_PER_PAGE,
     ).get_page(request.GET.get("page"))
     return render(
         request,
@@ -52,7 +46,9 @@ def timeline(request, child_id):
             "child": child,
             "page": page,
             "years": years,
-            "year": year,
+            "year": request.GET.get("year", ""),
+            "filters": filters,
+            "filtered": any(filters.data.get(name) for name in ("place", "person", "milestone")),
             "is_staff": request.user.role != Role.CONTRIBUTOR,
         },
     )
@@ -61,12 +57,15 @@ def timeline(request, child_id):
 @login_required
 def add(request, child_id):
     child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook")
-    form = EntryForm(request.POST or None, request.FILES or None)
+    staff = request.user.role != Role.CONTRIBUTOR
+    form = EntryForm(request.POST or None, request.FILES or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        photo = data.pop("photo", None)
+        photo, attachment = data.pop("photo", None), data.pop("attachment", None)
         try:
-            entry = services.entry_add(actor=request.user, child=child, photo=photo, **data)
+            entry = services.entry_add(
+                actor=request.user, child=child, photo=photo, attachment=attachment, **data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -78,6 +77,33 @@ def add(request, child_id):
                 )
             return redirect("lifebook:timeline", child_id=child.pk)
     return render(request, "lifebook/add.html", {"child": child, "form": form})
+
+
+def _visible_entry(request, child, entry_id) -> Entry:
+    entry = services.entries_visible_to(request.user, child).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@login_required
+def comment(request, child_id, entry_id):
+    """Everyone who sees an entry can comment on it: the child, a carer, the caseworker."""
+    child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook")
+    entry = _visible_entry(request, child, entry_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_add(actor=request.user, entry=entry, text=form.cleaned_data["text"])
+        messages.success(request, _("Your comment is added."))
+    else:
+        messages.error(
+            request,
+            _("The comment was not saved: %(error)s")
+            % {"error": " ".join(form.errors.get("text", []))},
+        )
+    return redirect(f"{reverse('lifebook:timeline', args=[child.pk])}#entry-{entry.pk}")
 
 
 @login_required
@@ -101,7 +127,9 @@ def approve(request, child_id, entry_id):
 def photo(request, child_id, photo_id):
     child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook_photo")
     record = (
-        Photo.objects.filter(pk=photo_id, entry__in=_visible_entries(request.user, child))
+        Photo.objects.filter(
+            pk=photo_id, entry__in=services.entries_visible_to(request.user, child)
+        )
         .select_related("entry")
         .first()
     )
@@ -119,37 +147,68 @@ def photo(request, child_id, photo_id):
 
 
 @login_required
+def attachment(request, child_id, attachment_id):
+    """A video or sound plays in the page; a document is downloaded (never shown inline)."""
+    child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook_attachment")
+    record = Attachment.objects.filter(
+        pk=attachment_id, entry__in=services.entries_visible_to(request.user, child)
+    ).first()
+    if record is None:
+        raise Http404
+    return private_download(
+        request,
+        child=child,
+        record=f"attachment:{record.pk}",
+        action=AccessAction.DOWNLOAD,
+        content=record.file.open("rb"),
+        name=record.name or record.file.name,
+        as_attachment=record.kind == MediaKind.DOCUMENT,
+    )
+
+
+@login_required
 def contributors(request, child_id):
-    """The caseworker links and unlinks the child's contributors."""
+    """The caseworker links, invites and unlinks the child's contributors."""
     child = child_for_request(request, child_id, record="contributors")
-    form = LinkForm(request.POST or None, child=child)
-    if request.method == "POST":
-        if "end" in request.POST:
-            link = child.contributor_links.filter(pk=request.POST.get("end")).first()
-            if link is None:
-                raise Http404
-            try:
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = LinkForm(request.POST if action == "link" else None, child=child)
+    invite = InviteForm(request.POST if action == "invite" else None, child=child, prefix="invite")
+    if action in ("end", "resend"):
+        link = child.contributor_links.filter(pk=request.POST.get("link") or 0).first()
+        if link is None:
+            raise Http404
+        try:
+            if action == "end":
                 services.contributor_unlink(actor=request.user, link=link)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
                 messages.success(request, _("The link has ended; what they added stays."))
-            return redirect("lifebook:contributors", child_id=child.pk)
-        if form.is_valid():
-            try:
-                services.contributor_link(actor=request.user, child=child, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
             else:
-                messages.success(request, _("The contributor is linked to the child."))
+                services.contributor_reinvite(actor=request.user, link=link)
+                messages.success(request, _("A new invitation is on its way."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("lifebook:contributors", child_id=child.pk)
+    for bound, service, done in (
+        (form, services.contributor_link, _("The contributor is linked to the child.")),
+        (invite, services.contributor_invite, _("The invitation is sent, and the link made.")),
+    ):
+        if bound.is_bound and bound.is_valid():
+            try:
+                service(actor=request.user, child=child, **bound.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(bound, error)
+            else:
+                messages.success(request, done)
                 return redirect("lifebook:contributors", child_id=child.pk)
-    links = child.contributor_links.select_related("user").order_by("ended_on", "-started_on")
+    links = child.contributor_links.select_related("user", "placement").order_by(
+        "ended_on", "-started_on"
+    )
     return render(
         request,
         "lifebook/contributors.html",
         {
             "child": child,
             "form": form,
+            "invite": invite,
             "links": list(links),
             "behind": {b.contributor.pk for b in services.contributors_behind([child.pk])},
         },

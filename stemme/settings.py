@@ -120,6 +120,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# An invitation to a new contributor (choose your password) is valid for a week.
+PASSWORD_RESET_TIMEOUT = envint("STEMME_INVITATION_SECONDS", 7 * 24 * 3600)
 LOGIN_REDIRECT_URL = "core:home"
 
 # Sessions end when idle: every request renews the cookie, an idle one expires.
@@ -190,8 +192,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(envstr("STEMME_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("STEMME_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files (photos, life book media, PDFs) go through Django's storage API: the local file
+# system by default, S3-compatible object storage (private bucket, no public URLs) when
+# STEMME_S3_BUCKET is set. Credentials come from the usual AWS_* environment variables.
+STEMME_S3_BUCKET = envstr("STEMME_S3_BUCKET", "")
+DEFAULT_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STEMME_S3_BUCKET,
+            "endpoint_url": envstr("STEMME_S3_ENDPOINT_URL", "") or None,
+            "region_name": envstr("STEMME_S3_REGION", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": envstr("STEMME_S3_PREFIX", ""),
+        },
+    }
+    if STEMME_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -281,6 +303,12 @@ STEMME_LIX_LIMITS = [
 # Uploaded images (drawings, later photos): checked from their content, re-encoded.
 STEMME_MAX_IMAGE_BYTES = envint("STEMME_MAX_IMAGE_BYTES", 10_000_000)
 STEMME_MAX_IMAGE_PIXELS = envint("STEMME_MAX_IMAGE_PIXELS", 40_000_000)
+# Life book media besides photos: short videos, sound and documents, each type read from the
+# file's content. Office documents are zip files: their unpacked size is capped (zip bombs).
+STEMME_MAX_VIDEO_BYTES = envint("STEMME_MAX_VIDEO_BYTES", 100_000_000)
+STEMME_MAX_AUDIO_BYTES = envint("STEMME_MAX_AUDIO_BYTES", 25_000_000)
+STEMME_MAX_DOCUMENT_BYTES = envint("STEMME_MAX_DOCUMENT_BYTES", 20_000_000)
+STEMME_MAX_UNZIPPED_BYTES = envint("STEMME_MAX_UNZIPPED_BYTES", 100_000_000)
 
 # The child's feedback: how long a link (or QR code) to answer stays valid, and how long the
 # caseworker's screen may stay handed over.
