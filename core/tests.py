@@ -183,3 +183,35 @@ def test_the_app_runs_without_the_development_tools():
         text=True,
     )
     assert result.returncode == 0 and "ok" in result.stdout, result.stderr[-2000:]
+
+
+def test_media_go_to_a_private_s3_bucket_when_one_is_configured(tmp_path):
+    """S3-compatible storage is a setting; it cannot be reached from here, so this checks the
+    wiring: the storage class, a private bucket, and no unsigned public addresses."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "STEMME_DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 's3.sqlite3'}",
+        "STEMME_S3_BUCKET": "stemme-media",
+        "STEMME_S3_ENDPOINT_URL": "https://objects.example.dk",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+    }
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.files.storage import storages\n"
+        "s = storages['default']\n"
+        "print(type(s).__name__, s.bucket_name, s.default_acl, s.file_overwrite)\n"
+        "print(s.url('lifebook/x.jpg'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "stemme.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    described, url = result.stdout.splitlines()
+    assert described == "S3Storage stemme-media private False"
+    assert url.startswith("https://objects.example.dk/stemme-media/") and "Signature" in url

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from cases.models import PLACEMENT_KINDS, Assessment, Child, Measure
+from cases.models import PLACEMENT_KINDS, Assessment, Child, ContributorLink, Measure
 from continuity.models import CaseworkerAssignment, Handover, HandoverStatus
+from lifebook.models import Attachment, Entry
+from lifebook.services import contributors_behind
 
 
 def _counts():
@@ -37,6 +39,15 @@ def test_demo_loads_a_varied_municipality_and_a_second_run_changes_nothing(db):
     assert Handover.objects.filter(status=HandoverStatus.COMPLETED).exists()
     for role in Role:
         assert User.objects.filter(role=role, municipality__code="265").exists(), role
+    # Life books from several homes: the earlier home's link ended, its entries stayed.
+    earlier = ContributorLink.objects.filter(user__username="lauritsen")
+    assert earlier.exists() and not earlier.current().exists()
+    assert Entry.objects.filter(author__username="lauritsen", approved_at__isnull=False).exists()
+    assert Attachment.objects.filter(kind="audio").exists()
+    assert Attachment.objects.filter(kind="document").exists()
+    assert Entry.objects.filter(sealed_until_age__isnull=False).exists()
+    links = ContributorLink.objects.current().values("child_id")
+    assert {b.contributor.username for b in contributors_behind(links)} >= {"plejefamilie"}
     before = _counts()
     call_command("demo", stdout=StringIO())
     call_command("demo", "--if-empty", stdout=StringIO())

@@ -1,7 +1,10 @@
 """Load the demo municipality: invented staff, foster carers and about 60 children."""
 
 import io
+import math
 import random
+import struct
+import wave
 from datetime import datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone, translation
 from PIL import Image
+from weasyprint import HTML
 
 from accounts.models import Municipality, Role, Team, User
 from cases.cpr import make_cpr
@@ -42,6 +46,7 @@ from demo import people
 from feedback import services as feedback_services
 from feedback.models import Channel, FeedbackResponse, Instrument
 from lifebook import services as lifebook_services
+from lifebook.models import Entry
 from plans.models import ChildPlan, Complaint, PlanGoal, WishAnswer
 from plans.rules import plan_kind_for_age
 
@@ -63,6 +68,7 @@ STAFF = [
     ("analytiker", "Kim", "Poulsen", Role.ANALYST, None),
     ("plejefamilie", "Anne", "Holm", Role.CONTRIBUTOR, None),
     ("solsikken", "Jesper", "Knudsen", Role.CONTRIBUTOR, None),
+    ("lauritsen", "Bente", "Lauritsen", Role.CONTRIBUTOR, None),  # an earlier foster home
 ]
 # How many of the 60 children each caseworker holds; Rikke is over the threshold of 25.
 CASELOAD = {"rikke": 27, "jonas": 11, "amira": 8, "mette": 9, "soren": 5}
@@ -116,6 +122,7 @@ class Command(BaseCommand):
             for name in ("Team Øst", "Team Vest")
         }
         self.users = {}
+        self.placements = {}
         for username, first, last, role, team in STAFF:
             self.users[username] = self._user(
                 username, first, last, role, municipality, teams.get(team)
@@ -307,6 +314,7 @@ class Command(BaseCommand):
         measure = Measure.objects.create(
             case=case, kind=kind, place=place, started_on=support_start
         )
+        self.placements[child.pk] = measure
         Decision.objects.create(
             case=case,
             decided_on=support_start - timedelta(days=3),
@@ -333,6 +341,7 @@ class Command(BaseCommand):
                     child=child,
                     user=self.users["plejefamilie"],
                     role=ContributorRole.FOSTER_CARER,
+                    placement=measure,
                     started_on=support_start,
                 )
             NetworkMember.objects.create(
@@ -347,11 +356,48 @@ class Command(BaseCommand):
                     child=child,
                     user=self.users["solsikken"],
                     role=ContributorRole.INSTITUTION_STAFF,
+                    placement=measure,
                     started_on=support_start,
                 )
             NetworkMember.objects.create(
                 child=child, name=f"Kontaktperson, {place}", relation=Relation.CONTACT_PERSON
             )
+
+    def _earlier_home(self, child, former, stories, rikke):
+        """A foster home the child left: its placement ended, and so did its carer's link."""
+        ended = self.placements[child.pk].started_on
+        start = max(child.birth_date, ended - timedelta(days=400))
+        if ended - start < timedelta(days=300):
+            return
+        placement = Measure.objects.create(
+            case=child.cases.first(),
+            kind=MeasureKind.FOSTER_CARE,
+            place="Plejefamilien Lauritsen",
+            started_on=start,
+            ended_on=ended,
+            end_kind=EndKind.PLANNED,
+        )
+        link = ContributorLink.objects.create(
+            child=child,
+            user=former,
+            role=ContributorRole.FOSTER_CARER,
+            placement=placement,
+            started_on=start,
+        )
+        for index, (title, milestone, text) in enumerate(stories):
+            entry = lifebook_services.entry_add(
+                actor=former,
+                child=child,
+                title=title,
+                happened_on=start + timedelta(days=120 * index + 30),
+                text=text,
+                place="Plejefamilien Lauritsen",
+                people="Bente og Ole Lauritsen",
+                milestone=milestone,
+                photo=SimpleUploadedFile("foto.png", _picture((180, 140, 200))),
+            )
+            lifebook_services.entry_approve(actor=rikke, entry=entry)
+        lifebook_services.contributor_unlink(actor=rikke, link=link, ended_on=ended)
 
     def _handovers(self):
         """Two handovers under way (Rikke is over her caseload) and one just completed."""
@@ -587,9 +633,11 @@ class Command(BaseCommand):
         )
 
     def _lifebooks(self):
-        """Life books with photos from several homes: the foster carer's and the child's past."""
+        """Life books from several homes: an earlier foster home whose link ended with its
+        placement (everything it added stays), and the current home with photos, a song, a
+        school report, a sealed letter, comments and the child's favourites."""
         rng = self.rng
-        carer = self.users["plejefamilie"]
+        carer, former = self.users["plejefamilie"], self.users["lauritsen"]
         rikke = self.users["rikke"]
         stories = [
             ("Første skoledag", "first_school_day", "Med ny taske og madpakke."),
@@ -598,33 +646,92 @@ class Command(BaseCommand):
             ("Sommerferie ved havet", "holiday", "Vi byggede sandslotte hele dagen."),
             ("Svømmemærke", "achievement", "Du svømmede 200 meter!"),
         ]
+        earlier = [
+            ("Din første cykel", "achievement", "Du cyklede hele vejen rundt om søen."),
+            ("Jul hos Lauritsen", "", "Risalamande, og du fandt mandlen!"),
+            ("Farvel til Lauritsen", "move", "Vi lovede at sende kort. Du er altid velkommen."),
+        ]
         colours = [(240, 180, 60), (90, 160, 220), (120, 190, 120), (220, 110, 110)]
-        for link in ContributorLink.objects.filter(user=carer).select_related("child")[:4]:
+        report = HTML(
+            string="<h1>Skoleudtalelse</h1><p>Eleven deltager aktivt og har mange venner.</p>"
+        ).write_pdf()
+        links = ContributorLink.objects.filter(user=carer).select_related("child")[:4]
+        for number, link in enumerate(links):
             child = link.child
+            home = (
+                child.network.filter(relation="foster_carer").values_list("name", flat=True).first()
+                or "Hjemme"
+            )
+            if number < 2:
+                self._earlier_home(child, former, earlier, rikke)
             for index, (title, milestone, text) in enumerate(stories):
                 when = self.today - timedelta(days=40 * (len(stories) - index) + rng.randint(0, 9))
                 if when < child.birth_date:
                     continue
                 author = carer if index % 2 else rikke
-                image = Image.new("RGB", (640, 480), colours[index % len(colours)])
-                buffer = io.BytesIO()
-                image.save(buffer, format="PNG")
+                extra = {}
+                if index == 1:
+                    extra["attachment"] = SimpleUploadedFile("fødselsdagssang.wav", _song())
+                if index == 4:
+                    extra["attachment"] = SimpleUploadedFile("skoleudtalelse.pdf", report)
                 entry = lifebook_services.entry_add(
                     actor=author,
                     child=child,
                     title=title,
                     happened_on=when,
                     text=text,
-                    place=link.child.network.filter(relation="foster_carer")
-                    .values_list("name", flat=True)
-                    .first()
-                    or "Hjemme",
+                    place=home,
                     milestone=milestone,
-                    photo=SimpleUploadedFile("foto.png", buffer.getvalue()),
+                    photo=SimpleUploadedFile("foto.png", _picture(colours[index % 4])),
+                    **extra,
                 )
                 if index < 3 and not entry.is_approved:
                     lifebook_services.entry_approve(actor=rikke, entry=entry)
-            # The foster carer's cadence: one of the homes is behind.
-            ContributorLink.objects.filter(pk=link.pk).update(
-                started_on=self.today - timedelta(days=200)
+                if index == 1:
+                    lifebook_services.comment_add(
+                        actor=rikke, entry=entry, text="Hvor er det en fin sang!"
+                    )
+                    lifebook_services.entry_mark(actor=rikke, entry=entry, favourite=True)
+            lifebook_services.entry_add(
+                actor=rikke,
+                child=child,
+                title="Brev fra din mor",
+                happened_on=self.today - timedelta(days=20),
+                text="Et brev, som du kan læse, når du er ældre.",
+                sealed_until_age=max(child.age() + 1, 15),
             )
+            # Each entry was written on the day it tells of, so the foster carer's cadence
+            # (one entry a month) shows who is behind; in the first home she wrote last week.
+            if number == 0:
+                lifebook_services.entry_add(
+                    actor=carer,
+                    child=child,
+                    title="Tur i skoven",
+                    happened_on=self.today - timedelta(days=6),
+                    text="Vi fandt svampe og en frø.",
+                    place=home,
+                )
+            for entry in Entry.objects.filter(child=child):
+                written = self._at(entry.happened_on)
+                Entry.objects.filter(pk=entry.pk).update(created_at=written)
+
+
+def _picture(colour) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _song() -> bytes:
+    """Two seconds of a simple tune, as a real WAV file."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        frames = bytearray()
+        for tone in (262, 330, 392, 523):
+            for n in range(4000):
+                frames += struct.pack("<h", int(8000 * math.sin(2 * math.pi * tone * n / 8000)))
+        sound.writeframes(bytes(frames))
+    return buffer.getvalue()
