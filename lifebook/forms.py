@@ -107,6 +107,7 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["placement"].queryset = current_placements(child)
         self.fields["placement"].label_from_instance = placement_label
+        self.fields["placement"].empty_label = _("No particular placement")
 
 
 class LinkForm(forms.Form):
@@ -130,6 +131,7 @@ class LinkForm(forms.Form):
         )
         self.fields["placement"].queryset = current_placements(child)
         self.fields["placement"].label_from_instance = placement_label
+        self.fields["placement"].empty_label = _("No particular placement")
 
 
 def placement_label(measure) -> str:
