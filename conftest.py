@@ -297,3 +297,24 @@ def make_lifebook_entry(child, author) -> dict:
         "attachment_id": entry.attachments.get().pk,
         "export_id": export.pk,
     }
+
+
+def make_talk_request(child):
+    from portal.models import TalkRequest
+
+    return TalkRequest.objects.create(child=child, kind="talk", message="Kan vi snakke?")
+
+
+def make_portal_child(child, caseworker):
+    """A child with portal access and a PIN, and a client signed in as that child."""
+    from django.test import Client
+
+    from portal import services
+
+    access, code = services.access_create(actor=caseworker, child=child)
+    services.sign_in(code=code, new_pin="2468", new_pin_again="2468")
+    client = Client()
+    response = client.post("/me/login/", {"step": "pin", "code": code, "pin": "2468"})
+    assert response.status_code == 302, response.content
+    access.refresh_from_db()
+    return access, code, client

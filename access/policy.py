@@ -20,6 +20,7 @@ from audit.models import AccessAction, AccessBasis
 from audit.services import access_record
 from cases.models import Child, ContributorLink
 from continuity.models import CaseworkerAssignment
+from portal.models import PortalAccess
 
 
 class Need(Enum):
@@ -27,6 +28,7 @@ class Need(Enum):
 
     CASE_RECORD = "case_record"  # the staff's view of the case: network, course, caseworkers
     LIFE_BOOK = "life_book"  # the child's life book, which linked contributors also see
+    PORTAL = "portal"  # what the child sees of their own case in the portal
 
 
 # Staff who may open an unassigned child of their own municipality by stating a reason.
@@ -55,6 +57,13 @@ def _grounds(user, need: Need) -> list[tuple[str, QuerySet | None]]:
         return []
     if user.municipality_id is None:
         return []
+    if user.role == Role.CHILD:
+        if need is not Need.PORTAL:
+            return []
+        own = PortalAccess.objects.filter(user=user, revoked_at__isnull=True)
+        return [(AccessBasis.OWN, own.values("child_id"))]
+    if need is Need.PORTAL:
+        return []  # the portal shows a child only their own case
     if user.role == Role.CONTRIBUTOR:
         if need is not Need.LIFE_BOOK:
             return []
@@ -152,6 +161,14 @@ def child_for_request(
         path=request.path,
     )
     return child
+
+
+def own_child_for_portal(request, *, record: str = "portal") -> Child:
+    """The signed-in child's own case, through the same check and log as every other read;
+    404 for anyone who is not a child with an open portal access."""
+    access = getattr(request.user, "portal_access", None) if request.user.is_authenticated else None
+    child_id = access.child_id if access is not None else None
+    return child_for_request(request, child_id, need=Need.PORTAL, record=record)
 
 
 def break_glass_candidate(request, child_id) -> tuple[Child, bool]:

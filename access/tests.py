@@ -18,6 +18,7 @@ from conftest import (
     make_conversation,
     make_lifebook_entry,
     make_plan_records,
+    make_talk_request,
     make_user,
 )
 from continuity import services as continuity_services
@@ -41,6 +42,18 @@ NON_CHILD_URLS = {
     "feedback:unlock",  # only ends the locked screen of the signed-in caseworker
     "feedback:team",  # leaders only, aggregated numbers: tested in feedback/tests.py
     "set_language",
+    # The child's portal: no child id in its URLs; each page reads the signed-in child's own
+    # case through the access helper, and another child's entries are not found (portal/tests.py)
+    "portal:home",
+    "portal:login",
+    "portal:logout",
+    "portal:talk",
+    "portal:lifebook",
+    "portal:lifebook_add",
+    "portal:lifebook_mark",
+    "portal:lifebook_comment",
+    "portal:lifebook_photo",
+    "portal:lifebook_media",
 }
 
 
@@ -123,6 +136,7 @@ def child_urls(child, caseworker, colleague):
         "tool": "three_houses",
         "tool_id": drawing.pk,
         "alert_id": alert.pk,
+        "talk_id": make_talk_request(child).pk,
     }
     urls = []
     for name in child_url_names():
@@ -225,6 +239,7 @@ def _objects_for(child, caseworker, other_caseworker):
         "tool": "three_houses",
         "tool_id": drawing.pk,
         "alert_id": alert.pk,
+        "talk_id": make_talk_request(child).pk,
     }
 
 

@@ -28,6 +28,12 @@ class Municipality(models.Model):
     # "Who has looked at my case" shows date, role, unit and purpose; employee names only when
     # the municipality turns this on (Datatilsynet 2024, after CJEU C-579/21: employee
     # identities are generally not part of the answer to the person).
+    on_call_email = models.EmailField(
+        _("on-call duty's e-mail"),
+        blank=True,
+        help_text=_('Outside working hours, a child\'s "I need to talk" also goes here.'),
+    )
+    on_call_phone = models.CharField(_("on-call duty's phone"), max_length=30, blank=True)
     show_staff_names_to_child = models.BooleanField(
         _("show employee names in 'who has looked at my case'"), default=False
     )
@@ -74,6 +80,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     ANALYST = "analyst", _("Analyst")
     CONTRIBUTOR = "contributor", _("External contributor")
+    CHILD = "child", _("Child or young person (the portal)")
 
 
 STAFF_ROLES = {

@@ -41,6 +41,7 @@ class AccessBasis(models.TextChoices):
     TEAM = "team", _("leads the caseworker's team")
     DEPARTMENT = "department", _("heads the department")
     CONTRIBUTOR = "contributor", _("contributes to the life book")
+    OWN = "own", _("the child or young person themself")
     BREAK_GLASS = "break_glass", _("opened the case without being assigned")
 
 

@@ -26,6 +26,7 @@ from feedback.models import FeedbackAlert
 from lifebook.services import contributors_behind
 from plans.rules import plans_due
 from plans.selectors import open_wishes
+from portal.models import TalkKind, TalkRequest
 
 STAFF_WHO_REGISTER = {Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT}
 CONVERSATIONS_ON_CHILD_PAGE = 10
@@ -67,12 +68,21 @@ def start(request):
     )
     for alert in alerts:
         alert["child_name"] = names[alert["child_id"]]
+    talks = list(
+        TalkRequest.objects.filter(child_id__in=names.keys(), answered_at__isnull=True)
+        .order_by("created_at")
+        .values("pk", "child_id", "kind", "created_at")
+    )
+    for talk in talks:
+        talk["child_name"] = names[talk["child_id"]]
+        talk["unsafe"] = talk["kind"] == TalkKind.UNSAFE
     behind = contributors_behind(names.keys())
     for item in behind:
         item.child_name = names[item.child_id]
     context.update(
         {
             "contributors_behind": behind,
+            "talk_requests": talks,
             "feedback_alerts": alerts,
             "conversations_due": conversations_due,
             "due": selectors.due_for(children),
@@ -153,6 +163,8 @@ def child_detail(request, child_id):
                 FeedbackAlert.objects.filter(child=child, acknowledged_at__isnull=True)
             ),
             "caseworker_count": caseworker_count(child),
+            "talk_requests": list(child.talk_requests.filter(answered_at__isnull=True)),
+            "portal_access": child.portal_accesses.filter(revoked_at__isnull=True).first(),
             "may_manage_caseworkers": may_manage_caseworkers(request.user, child),
         }
     )

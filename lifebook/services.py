@@ -21,9 +21,14 @@ from lifebook.models import Attachment, Comment, Entry, Photo
 
 def entries_visible_to(user, child):
     """The entries of a child's book this user may see. Staff keep the whole record (and see
-    what is sealed or hidden, marked as such); a contributor sees approved entries and their
-    own, never one sealed until the child is older or one the child has hidden."""
+    what is sealed or hidden, marked as such); the child sees approved entries (their hidden
+    ones too) but nothing sealed until they are old enough; a contributor sees approved entries
+    and their own, never one sealed or hidden by the child."""
     entries = Entry.objects.filter(child=child)
+    if user.role == Role.CHILD:
+        entries = entries.filter(approved_at__isnull=False).exclude(
+            sealed_until_age__gt=child.age()
+        )
     if user.role == Role.CONTRIBUTOR:
         entries = entries.filter(Q(approved_at__isnull=False) | Q(author=user)).exclude(
             Q(sealed_until_age__gt=child.age()) | Q(hidden_by_child=True)
@@ -59,12 +64,13 @@ def entry_add(*, actor, child, photo=None, attachment=None, **fields) -> Entry:
     half-stored: a file that cannot be used refuses the whole entry."""
     if fields.get("happened_on") and fields["happened_on"] > timezone.localdate():
         raise ValidationError({"happened_on": _("An entry cannot be about the future.")})
+    # Staff entries and the child's own are visible at once; only staff seal entries.
     is_staff = actor.role != Role.CONTRIBUTOR
-    if not is_staff:
+    if actor.role in (Role.CONTRIBUTOR, Role.CHILD):
         fields.pop("sealed_until_age", None)
     clean_photo, clean_attachment = _upload_errors(photo, attachment)
     role = actor.role
-    if not is_staff:
+    if actor.role == Role.CONTRIBUTOR:
         link = child.contributor_links.current().filter(user=actor).first()
         role = link.role if link else role
     entry = save_recorded(

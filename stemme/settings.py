@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "feedback",
     "plans",
     "lifebook",
+    "portal",
     "demo",
 ]
 
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "access.middleware.AccessMiddleware",
+    "portal.middleware.PortalSessionMiddleware",
     "feedback.middleware.ScreenLockMiddleware",
 ]
 
@@ -239,6 +241,17 @@ EMAIL_PORT = envint("STEMME_EMAIL_PORT", 25)
 EMAIL_USE_TLS = envbool("STEMME_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("STEMME_EMAIL_FROM", "stemme@localhost")
 STEMME_PUBLIC_URL = envstr("STEMME_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# The child's portal (/me/): a personal code from the caseworker plus a PIN the child chooses.
+STEMME_PORTAL_CODE_DAYS = envint("STEMME_PORTAL_CODE_DAYS", 14)  # first use before this
+STEMME_PORTAL_PIN_TRIES = envint("STEMME_PORTAL_PIN_TRIES", 5)  # wrong PINs before a pause
+STEMME_PORTAL_LOCK_MINUTES = envint("STEMME_PORTAL_LOCK_MINUTES", 15)
+STEMME_PORTAL_IDLE_MINUTES = envint("STEMME_PORTAL_IDLE_MINUTES", 15)  # short idle sessions
+# "I need to talk": within working hours it reaches the caseworker; outside, the on-call duty too.
+STEMME_WORKING_HOURS = (envint("STEMME_WORKDAY_START", 8), envint("STEMME_WORKDAY_END", 16))
+# Who else can help the child (Børns Vilkår's children's helpline by default).
+STEMME_CHILD_HELPLINE_NAME = envstr("STEMME_CHILD_HELPLINE_NAME", "BørneTelefonen (Børns Vilkår)")
+STEMME_CHILD_HELPLINE_PHONE = envstr("STEMME_CHILD_HELPLINE_PHONE", "116 111")
 
 LOGGING = {
     "version": 1,

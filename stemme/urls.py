@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("", include("feedback.urls")),
     path("", include("plans.urls")),
+    path("", include("portal.urls")),
     path("", include("lifebook.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

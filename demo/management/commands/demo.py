@@ -49,6 +49,8 @@ from lifebook import services as lifebook_services
 from lifebook.models import Entry
 from plans.models import ChildPlan, Complaint, PlanGoal, WishAnswer
 from plans.rules import plan_kind_for_age
+from portal import services as portal_services
+from portal.models import PortalAccess
 
 DEMO_PASSWORD = "stemme-demo-2026"  # noqa: S105 - printed on purpose, demo only
 DEMO_CODE = "265"
@@ -70,6 +72,9 @@ STAFF = [
     ("solsikken", "Jesper", "Knudsen", Role.CONTRIBUTOR, None),
     ("lauritsen", "Bente", "Lauritsen", Role.CONTRIBUTOR, None),  # an earlier foster home
 ]
+# The demo child's portal sign-in (a real municipality hands out random codes).
+DEMO_CHILD_CODE = "BARN-HEJ2-2468"
+DEMO_CHILD_PIN = "2468"
 # How many of the 60 children each caseworker holds; Rikke is over the threshold of 25.
 CASELOAD = {"rikke": 27, "jonas": 11, "amira": 8, "mette": 9, "soren": 5}
 
@@ -109,6 +114,10 @@ class Command(BaseCommand):
             where = f", {team}" if team else ""
             self.stdout.write(f"  {username:<13} {first} {last} – {role.label}{where}")
         self.stdout.write(f"  {'faxe':<13} a caseworker in another municipality (320 Faxe)")
+        self.stdout.write(
+            f"The child's portal: /me/ with the code {DEMO_CHILD_CODE} and the PIN "
+            f"{DEMO_CHILD_PIN} (a foster child of Rikke's)"
+        )
 
     def _load(self):
         self.rng = random.Random(265)
@@ -138,6 +147,7 @@ class Command(BaseCommand):
         self._feedback()
         self._decisions()
         self._lifebooks()
+        self._portal()
 
     def _user(self, username, first, last, role, municipality, team):
         user = User(
@@ -362,6 +372,24 @@ class Command(BaseCommand):
             NetworkMember.objects.create(
                 child=child, name=f"Kontaktperson, {place}", relation=Relation.CONTACT_PERSON
             )
+
+    def _portal(self):
+        """One child of Rikke's (placed in foster care, so the life book is rich) has a code
+        and a PIN for the portal; the demo prints them."""
+        rikke = self.users["rikke"]
+        child = (
+            Child.objects.filter(contributor_links__user=self.users["plejefamilie"])
+            .filter(assignments__caseworker=rikke, assignments__ended_at__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        access, _code = portal_services.access_create(actor=rikke, child=child)
+        PortalAccess.objects.filter(pk=access.pk).update(
+            code_digest=portal_services.code_digest(DEMO_CHILD_CODE)
+        )
+        portal_services.sign_in(
+            code=DEMO_CHILD_CODE, new_pin=DEMO_CHILD_PIN, new_pin_again=DEMO_CHILD_PIN
+        )
 
     def _earlier_home(self, child, former, stories, rikke):
         """A foster home the child left: its placement ended, and so did its carer's link."""

@@ -1,0 +1,23 @@
+"""A signed-in child stays in the portal, and an idle session ends soon (a shared or lost
+phone should not stay open)."""
+
+from django.conf import settings
+from django.shortcuts import redirect
+
+from accounts.models import Role
+
+# Paths a signed-in child may reach besides the portal itself.
+OPEN_PREFIXES = ("/me/", "/static/", "/i18n/", "/f/")
+
+
+class PortalSessionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.role == Role.CHILD:
+            request.session.set_expiry(settings.STEMME_PORTAL_IDLE_MINUTES * 60)
+            if not request.path.startswith(OPEN_PREFIXES):
+                return redirect("portal:home")
+        return self.get_response(request)

@@ -1,0 +1,87 @@
+"""The child's own way into Stemme: a personal code handed over by the caseworker, and a PIN
+the child chooses. The code is kept only as a keyed digest (it is shown once, as text and QR);
+the PIN is hashed like a password."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Child
+from core.models import KeptRecord
+
+
+class PortalAccess(KeptRecord):
+    """One child's sign-in to the portal. Revoking it ends the child's sessions at once."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="portal_accesses", verbose_name=_("child")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="portal_access",
+        verbose_name=_("the child's sign-in"),
+    )
+    code_digest = models.CharField(max_length=64, unique=True)
+    pin_hash = models.CharField(max_length=200, blank=True)
+    code_expires_at = models.DateTimeField(_("the code must be used before"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    failed_pins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_sign_in_at = models.DateTimeField(_("last signed in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("portal access")
+        verbose_name_plural = _("portal accesses")
+        indexes = [models.Index(fields=["child", "revoked_at"], name="portal_child_open")]
+
+    def __str__(self):
+        return f"{self.child_id} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin_hash)
+
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class TalkKind(models.TextChoices):
+    TALK = "talk", _("I need to talk")
+    UNSAFE = "unsafe", _("I don't feel safe")
+
+
+class TalkRequest(KeptRecord):
+    """The child pressed "I need to talk" or "I don't feel safe". It reaches the caseworker at
+    once (and the on-call duty outside working hours) and stays open until someone answers."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="talk_requests", verbose_name=_("child")
+    )
+    kind = models.CharField(_("what"), max_length=10, choices=TalkKind.choices)
+    message = models.TextField(_("what the child wrote"), blank=True, max_length=2000)
+    notified = models.CharField(_("who was told"), max_length=300, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("request to talk")
+        verbose_name_plural = _("requests to talk")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["child", "answered_at"], name="talk_child_open")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
