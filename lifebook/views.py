@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from core.forms import add_service_errors
 from core.media import MediaKind
 from lifebook import services
 from lifebook.forms import BookForm, CommentForm, EntryForm, InviteForm, LinkForm, TimelineFilter
-from lifebook.models import Attachment, BookExport, BookStatus, Comment, Entry, Photo
+from lifebook.models import Attachment, BookExport, BookStatus, Entry, Photo
 from lifebook.tasks import render_book_task
 
 ENTRIES_PER_PAGE = 30
@@ -32,13 +31,9 @@ def timeline(request, child_id):
     years = sorted({d.year for d in visible.dates("happened_on", "year")}, reverse=True)
     places = visible.exclude(place="").order_by("place").values_list("place", flat=True)
     filters = TimelineFilter(request.GET, places=places.distinct())
-    entries = filters.apply(visible).select_related("author")
-    page = Paginator(
-        entries.prefetch_related(
-            "photos", "attachments", Prefetch("comments", Comment.objects.select_related("author"))
-        ),
-        ENTRIES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    page = Paginator(services.with_media(filters.apply(visible)), ENTRIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "lifebook/timeline.html",
@@ -60,15 +55,8 @@ def add(request, child_id):
     staff = request.user.role != Role.CONTRIBUTOR
     form = EntryForm(request.POST or None, request.FILES or None, staff=staff)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        photo, attachment = data.pop("photo", None), data.pop("attachment", None)
-        try:
-            entry = services.entry_add(
-                actor=request.user, child=child, photo=photo, attachment=attachment, **data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        entry = add_from_form(request, child, form)
+        if entry is not None:
             if entry.is_approved:
                 messages.success(request, _("Added to the life book."))
             else:
@@ -79,18 +67,68 @@ def add(request, child_id):
     return render(request, "lifebook/add.html", {"child": child, "form": form})
 
 
-def _visible_entry(request, child, entry_id) -> Entry:
+def add_from_form(request, child, form) -> Entry | None:
+    """Add the entry of a valid EntryForm with its files; None (with the errors on the form)
+    if a file or the date is refused."""
+    data = dict(form.cleaned_data)
+    photo, attachment = data.pop("photo", None), data.pop("attachment", None)
+    try:
+        return services.entry_add(
+            actor=request.user, child=child, photo=photo, attachment=attachment, **data
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+def visible_entry_or_404(request, child, entry_id) -> Entry:
     entry = services.entries_visible_to(request.user, child).filter(pk=entry_id).first()
     if entry is None:
         raise Http404
     return entry
 
 
+def photo_download(request, child, photo_id):
+    """A photo (or its thumbnail) of an entry this user may see; 404 otherwise."""
+    record = Photo.objects.filter(
+        pk=photo_id, entry__in=services.entries_visible_to(request.user, child)
+    ).first()
+    if record is None:
+        raise Http404
+    stored = record.thumbnail if request.GET.get("size") == "thumb" else record.image
+    return private_download(
+        request,
+        child=child,
+        record=f"photo:{record.pk}",
+        action=AccessAction.DOWNLOAD,
+        content=stored.open("rb"),
+        name=stored.name,
+    )
+
+
+def attachment_download(request, child, attachment_id):
+    """A video or sound plays in the page; a document is downloaded (never shown inline)."""
+    record = Attachment.objects.filter(
+        pk=attachment_id, entry__in=services.entries_visible_to(request.user, child)
+    ).first()
+    if record is None:
+        raise Http404
+    return private_download(
+        request,
+        child=child,
+        record=f"attachment:{record.pk}",
+        action=AccessAction.DOWNLOAD,
+        content=record.file.open("rb"),
+        name=record.name or record.file.name,
+        as_attachment=record.kind == MediaKind.DOCUMENT,
+    )
+
+
 @login_required
 def comment(request, child_id, entry_id):
     """Everyone who sees an entry can comment on it: the child, a carer, the caseworker."""
     child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook")
-    entry = _visible_entry(request, child, entry_id)
+    entry = visible_entry_or_404(request, child, entry_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = CommentForm(request.POST)
@@ -126,44 +164,13 @@ def approve(request, child_id, entry_id):
 @login_required
 def photo(request, child_id, photo_id):
     child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook_photo")
-    record = (
-        Photo.objects.filter(
-            pk=photo_id, entry__in=services.entries_visible_to(request.user, child)
-        )
-        .select_related("entry")
-        .first()
-    )
-    if record is None:
-        raise Http404
-    stored = record.thumbnail if request.GET.get("size") == "thumb" else record.image
-    return private_download(
-        request,
-        child=child,
-        record=f"photo:{record.pk}",
-        action=AccessAction.DOWNLOAD,
-        content=stored.open("rb"),
-        name=stored.name,
-    )
+    return photo_download(request, child, photo_id)
 
 
 @login_required
 def attachment(request, child_id, attachment_id):
-    """A video or sound plays in the page; a document is downloaded (never shown inline)."""
     child = child_for_request(request, child_id, need=Need.LIFE_BOOK, record="lifebook_attachment")
-    record = Attachment.objects.filter(
-        pk=attachment_id, entry__in=services.entries_visible_to(request.user, child)
-    ).first()
-    if record is None:
-        raise Http404
-    return private_download(
-        request,
-        child=child,
-        record=f"attachment:{record.pk}",
-        action=AccessAction.DOWNLOAD,
-        content=record.file.open("rb"),
-        name=record.name or record.file.name,
-        as_attachment=record.kind == MediaKind.DOCUMENT,
-    )
+    return attachment_download(request, child, attachment_id)
 
 
 @login_required

@@ -85,11 +85,13 @@ def _check_pin_shape(pin: str) -> None:
 
 
 @transaction.atomic
+def _open_with_code(code: str):
+    return PortalAccess.objects.filter(code_digest=code_digest(code), revoked_at__isnull=True)
+
+
 def find_access(code: str) -> PortalAccess | None:
     """The open access with this code, if any."""
-    return PortalAccess.objects.filter(
-        code_digest=code_digest(code), revoked_at__isnull=True
-    ).first()
+    return _open_with_code(code).first()
 
 
 def sign_in(
@@ -98,12 +100,7 @@ def sign_in(
     """Check a code and PIN (or, the first time, set the PIN). Wrong PINs lock the access for a
     while; an unknown, closed or expired code gets the same kind message as a wrong PIN."""
     wrong = SignInRefused(_("The code or the PIN is not right. Try again."))
-    access = (
-        PortalAccess.objects.select_for_update()
-        .filter(code_digest=code_digest(code), revoked_at__isnull=True)
-        .select_related("user")
-        .first()
-    )
+    access = _open_with_code(code).select_for_update().select_related("user").first()
     if access is None:
         raise wrong
     if access.is_locked():

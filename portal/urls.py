@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import staff_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -26,8 +26,7 @@ urlpatterns = [
     ),
 ]
 
-from portal import staff_views  # noqa: E402
-
+# The caseworker's side: the child's code and access, and answering "I need to talk".
 urlpatterns += [
     path("children/<id:child_id>/portal/", staff_views.access, name="access"),
     path(

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,14 +21,19 @@ from audit.models import AccessAction
 from audit.services import access_record
 from continuity.services import responsible_assignment
 from conversations.models import Conversation, ConversationStatus
-from core.files import private_download
 from core.forms import add_service_errors
-from core.media import MediaKind
 from lifebook import services as lifebook_services
 from lifebook.forms import CommentForm, EntryForm
-from lifebook.models import Attachment, Comment, Photo
+from lifebook.views import (
+    add_from_form,
+    attachment_download,
+    photo_download,
+    visible_entry_or_404,
+)
 from portal import services
 from portal.forms import CodeForm, NewPinForm, PinForm, TalkForm
+
+ENTRIES_SHOWN = 100  # the newest entries; the whole book prints as a PDF
 
 
 def child_required(view):
@@ -148,12 +152,8 @@ def talk(request):
 @child_required
 def lifebook(request):
     child = own_child_for_portal(request, record="portal_lifebook")
-    entries = (
+    entries = lifebook_services.with_media(
         lifebook_services.entries_visible_to(request.user, child)
-        .select_related("author")
-        .prefetch_related(
-            "photos", "attachments", Prefetch("comments", Comment.objects.select_related("author"))
-        )
     )
     if request.GET.get("favourites"):
         entries = entries.filter(favourite=True)
@@ -162,7 +162,7 @@ def lifebook(request):
         "portal/lifebook.html",
         {
             "child": child,
-            "entries": list(entries[:100]),
+            "entries": list(entries[:ENTRIES_SHOWN]),
             "favourites": request.GET.get("favourites"),
         },
     )
@@ -172,33 +172,17 @@ def lifebook(request):
 def lifebook_add(request):
     child = own_child_for_portal(request, record="portal_lifebook")
     form = EntryForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        photo, attachment = data.pop("photo", None), data.pop("attachment", None)
-        try:
-            lifebook_services.entry_add(
-                actor=request.user, child=child, photo=photo, attachment=attachment, **data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("It is in your life book now."))
-            return redirect("portal:lifebook")
+    if request.method == "POST" and form.is_valid() and add_from_form(request, child, form):
+        messages.success(request, _("It is in your life book now."))
+        return redirect("portal:lifebook")
     return render(request, "portal/lifebook_add.html", {"child": child, "form": form})
-
-
-def _own_entry(request, child, entry_id):
-    entry = lifebook_services.entries_visible_to(request.user, child).filter(pk=entry_id).first()
-    if entry is None:
-        raise Http404
-    return entry
 
 
 @child_required
 def lifebook_mark(request, entry_id):
     """The child marks an entry as a favourite, or hides it from everyone else."""
     child = own_child_for_portal(request, record="portal_lifebook")
-    entry = _own_entry(request, child, entry_id)
+    entry = visible_entry_or_404(request, child, entry_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     mark = request.POST.get("mark")
@@ -218,7 +202,7 @@ def lifebook_mark(request, entry_id):
 @child_required
 def lifebook_comment(request, entry_id):
     child = own_child_for_portal(request, record="portal_lifebook")
-    entry = _own_entry(request, child, entry_id)
+    entry = visible_entry_or_404(request, child, entry_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = CommentForm(request.POST)
@@ -236,27 +220,6 @@ def lifebook_comment(request, entry_id):
 def lifebook_file(request, kind, file_id):
     """A photo, video, sound or document of the child's own book."""
     child = own_child_for_portal(request, record="portal_lifebook_file")
-    visible = lifebook_services.entries_visible_to(request.user, child)
     if kind == "photo":
-        record = Photo.objects.filter(pk=file_id, entry__in=visible).first()
-        stored = (
-            None
-            if record is None
-            else (record.thumbnail if request.GET.get("size") == "thumb" else record.image)
-        )
-        download = False
-    else:
-        record = Attachment.objects.filter(pk=file_id, entry__in=visible).first()
-        stored = None if record is None else record.file
-        download = record is not None and record.kind == MediaKind.DOCUMENT
-    if record is None:
-        raise Http404
-    return private_download(
-        request,
-        child=child,
-        record=f"{kind}:{record.pk}",
-        action=AccessAction.DOWNLOAD,
-        content=stored.open("rb"),
-        name=getattr(record, "name", "") or stored.name,
-        as_attachment=download,
-    )
+        return photo_download(request, child, file_id)
+    return attachment_download(request, child, file_id)
