@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DEMO_ENV := STEMME_DEBUG=true STEMME_REQUIRE_2FA=false
+DEMO_ENV := STEMME_DEBUG=true STEMME_REQUIRE_2FA=false STEMME_MITID_BROKER=standin
 
 .PHONY: run test lint format bench messages install install-dev browser clean
 

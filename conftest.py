@@ -3,7 +3,7 @@
 Staff clients are signed in *and* past the second factor, as a real session would be.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -318,3 +318,99 @@ def make_portal_child(child, caseworker):
     assert response.status_code == 302, response.content
     access.refresh_from_db()
     return access, code, client
+
+
+def make_portal_story(child, caseworker) -> dict:
+    """What a child's portal shows: a held meeting with a summary to the child, a final decision
+    explained to the child with an answer to the child's wish, an adopted plan in the child's
+    words with a goal, a draft decision and a draft plan (never shown), a meeting ahead, and a
+    question after the last meeting."""
+    from django.utils import timezone
+
+    from cases import services as case_services
+    from conversations import services as conversation_services
+    from conversations.models import Statement, Wish
+    from feedback import services as feedback_services
+    from feedback.models import Channel, Instrument
+    from plans.models import ChildPlan, PlanGoal, WishAnswer
+
+    today = timezone.localdate()
+    held, said, _drawing = make_conversation(child, caseworker)
+    held.summary_to_child = "Tak for snakken. Du vil gerne se mor mere."
+    held.save()
+    secret = Statement.objects.create(
+        conversation=held, text="Jeg er bange for far.", visibility="staff_only"
+    )
+    final = case_services.decision_add(
+        actor=caseworker,
+        child=child,
+        decided_on=today - timedelta(days=3),
+        subject="Samvær",
+        finalised_at=timezone.now(),
+        explanation_for_child="Du må besøge mor hver fredag.",
+    )
+    draft = case_services.decision_add(
+        actor=caseworker,
+        child=child,
+        decided_on=today,
+        subject="Udkast",
+        explanation_for_child="Et udkast, som barnet ikke skal se endnu.",
+    )
+    WishAnswer.objects.create(
+        wish=Wish.objects.get(conversation=held),
+        decision=final,
+        outcome="done",
+        answer_to_child="Du må besøge mor hver fredag.",
+        created_by=caseworker,
+    )
+    WishAnswer.objects.create(
+        statement=secret,
+        outcome="partly",
+        answer_to_child="Vi taler om det.",
+        created_by=caseworker,
+    )
+    plan = ChildPlan.objects.create(
+        child=child,
+        kind="child",
+        adopted_on=today - timedelta(days=10),
+        next_review_on=today + timedelta(days=80),
+        version_for_child="Du bor hos mor. Vi ses hver måned.",
+        created_by=caseworker,
+    )
+    PlanGoal.objects.create(
+        plan=plan,
+        childs_words="Jeg vil have en ven",
+        professional_goal="Trivsel",
+        target_date=today + timedelta(days=60),
+    )
+    draft_plan = ChildPlan.objects.create(
+        child=child,
+        kind="child",
+        next_review_on=today + timedelta(days=80),
+        version_for_child="En plan, der ikke er vedtaget.",
+        created_by=caseworker,
+    )
+    ahead = conversation_services.conversation_plan(
+        actor=caseworker,
+        child=child,
+        kind="follow_up",
+        planned_at=timezone.now() + timedelta(days=3),
+        place="Biblioteket",
+    )
+    request, _token = feedback_services.feedback_request_create(
+        actor=caseworker,
+        child=child,
+        instrument=Instrument.objects.get(key="meeting", municipality=None),
+        channel=Channel.LINK,
+        conversation=held,
+    )
+    return {
+        "decision": final,
+        "draft_decision": draft,
+        "plan": plan,
+        "draft_plan": draft_plan,
+        "meeting": ahead,
+        "feedback_request": request,
+        "secret": secret,
+        "said": said,
+    }

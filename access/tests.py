@@ -54,6 +54,24 @@ NON_CHILD_URLS = {
     "portal:lifebook_comment",
     "portal:lifebook_photo",
     "portal:lifebook_media",
+    "portal:caseworker_photo",
+    "portal:meeting",
+    "portal:feedback",
+    "portal:feedback_answer",
+    "portal:plan",
+    "portal:respond_plan",
+    "portal:respond_decision",
+    "portal:looked",
+    "portal:help",
+    "portal:download",
+    "portal:book_status",
+    "portal:book_download",
+    "portal:originals",
+    "portal:eid_start",  # MitID: the broker's answer names the person (portal/test_pages.py)
+    "portal:eid_standin",
+    "portal:eid_callback",
+    "accounts:profile",  # the signed-in staff member's own phone, title and photo
+    "accounts:profile_photo",
 }
 
 

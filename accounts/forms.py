@@ -33,3 +33,17 @@ class TokenForm(forms.Form):
             "required": _("Type the six-digit code."),
         },
     )
+
+
+class ProfileForm(forms.Form):
+    """What the children a caseworker holds see: how to reach them, and a photo."""
+
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    title = forms.CharField(label=_("Job title"), max_length=100, required=False)
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("A friendly photo of your face. Children see it before they meet you."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)

@@ -114,6 +114,8 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     title = models.CharField(_("job title"), max_length=100, blank=True)
+    # Shown to the children the caseworker holds, so they know who they will meet.
+    photo = models.FileField(_("photo"), upload_to="staff/photos/", blank=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

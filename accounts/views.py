@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -13,7 +15,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import SignInForm, TokenForm
+from accounts import services
+from accounts.forms import ProfileForm, SignInForm, TokenForm
 from audit.models import AccessAction
 from audit.services import access_record
 
@@ -123,3 +126,38 @@ def otp_setup(request):
         "accounts/otp_setup.html",
         {"form": form, "qr_svg": qr_svg, "secret": secret},
     )
+
+
+@login_required
+def profile(request):
+    """A staff member's own phone, title and photo, which the children they hold can see."""
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"phone": user.phone, "title": user.title},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(
+                actor=user,
+                phone=form.cleaned_data["phone"],
+                title=form.cleaned_data["title"],
+                photo=form.cleaned_data["photo"],
+                remove_photo=form.cleaned_data["remove_photo"],
+            )
+        except ValidationError as error:
+            form.add_error("photo", error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def profile_photo(request):
+    if not request.user.photo:
+        raise Http404
+    response = FileResponse(request.user.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -164,7 +164,7 @@ def main() -> None:
     parser.add_argument("--audit-entries", type=int, default=5_000_000)
     parser.add_argument("--skip-audit", action="store_true")
     options = parser.parse_args()
-    results = {}
+    results, portal_load = {}, {}
     for name in options.databases.split(","):
         url = DATABASES[name]
         prepare(name, url, options.children, options.fresh)
@@ -182,6 +182,16 @@ def main() -> None:
             text=True,
         )
         results[name] = json.loads(run.stdout)
+        print(f"[{name}] 50 children on the portal at once …", flush=True)
+        load = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "portal_load.py"), "--children", "50"],
+            cwd=ROOT,
+            env=env_for(url),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        portal_load[name] = json.loads(load.stdout.strip().splitlines()[-1])
     lines = [
         f"Stemme benchmark: {options.children} children, {options.requests} requests per page",
         "",
@@ -199,6 +209,19 @@ def main() -> None:
             pages["child page"]["median_ms"] / pages["child page without access log"]["median_ms"]
         )
         lines.append(f"| {name} | cost of the access log on the child page | {ratio:.2f}× | | |")
+    lines += [
+        "",
+        "The child's portal start page (/me/) through gunicorn (4 workers × 4 threads), 50 "
+        "children signed in at once, 20 requests each; the load generator shares the machine:",
+        "",
+        "| database | median ms | p95 ms | requests per second |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, figures in portal_load.items():
+        lines.append(
+            f"| {name} | {figures['median_ms']:.0f} | {figures['p95_ms']:.0f} "
+            f"| {figures['per_second']:.0f} |"
+        )
     if not options.skip_audit:
         lines += [
             "",

@@ -35,7 +35,19 @@ def test_demo_loads_a_varied_municipality_and_a_second_run_changes_nothing(db):
     assert measures.filter(kind="institution").exists()
     assert measures.exclude(kind__in=PLACEMENT_KINDS).exists()
     assert any(a.is_overdue() for a in Assessment.objects.filter(completed_on__isnull=True))
-    assert Handover.objects.filter(status=HandoverStatus.IN_PROGRESS).count() == 2
+    assert Handover.objects.filter(status=HandoverStatus.IN_PROGRESS).count() == 3
+    # The portal's demo children: 9, 15 and 19 years, each with a code and PIN that work.
+    from demo.management.commands.demo import PORTAL_CHILDREN
+    from portal import selectors, services
+
+    for first, _last, years, code, pin in PORTAL_CHILDREN:
+        assert code in out.getvalue()
+        child = services.sign_in(code=code, pin=pin).child
+        assert child.first_name == first and child.age() == years
+        assert selectors.plans_for_child(child) and selectors.decisions_for_child(child)
+        assert selectors.next_meeting(child) and selectors.feedback_open(child).exists()
+        assert selectors.you_said_we_did(child) and selectors.meetings_told(child)
+    assert selectors.caseworker_change(children.get(first_name="Malik")).under_way
     assert Handover.objects.filter(status=HandoverStatus.COMPLETED).exists()
     for role in Role:
         assert User.objects.filter(role=role, municipality__code="265").exists(), role

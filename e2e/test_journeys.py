@@ -4,52 +4,14 @@ with axe-core for WCAG 2.1 AA violations."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import sync_playwright
 
 from conftest import PASSWORD
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="da-DK")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def assert_accessible(page):
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
-        },
-    )
-    assert results.violations_count == 0, results.generate_report()
 
 
 def _token(device):

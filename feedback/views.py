@@ -22,17 +22,27 @@ SCREEN_SESSION_KEY = "feedback_screen_token"
 LEADERS = {Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT}
 
 
+def _base_template(request) -> str | None:
+    """In the child's portal the questions sit inside the portal's pages."""
+    return "portal/base.html" if getattr(request.user, "role", "") == Role.CHILD else None
+
+
 def _message(request, title: str, text: str, status: int):
     return render(
         request,
         "feedback/child_message.html",
-        {"title": title, "text": text, "on_screen": SCREEN_SESSION_KEY in request.session},
+        {
+            "title": title,
+            "text": text,
+            "on_screen": SCREEN_SESSION_KEY in request.session,
+            "base_template": _base_template(request),
+        },
         status=status,
     )
 
 
 def answer(request, token):
-    """One question at a time, each answer saved at once: a phone that dies loses nothing."""
+    """The child answers through a single-use link (or the caseworker's locked screen)."""
     feedback_request = services.request_for_token(token)
     if feedback_request is None:
         return _message(
@@ -41,6 +51,12 @@ def answer(request, token):
             _("Ask the person who gave you the link for a new one."),
             404,
         )
+    return answer_page(request, feedback_request, reverse("feedback:answer", args=[token]))
+
+
+def answer_page(request, feedback_request, here: str):
+    """One question at a time, each answer saved at once: a phone that dies loses nothing.
+    Shared by the link and the child's portal (`here` is the page's own address)."""
     response = FeedbackResponse.objects.filter(request=feedback_request).first()
     if response is not None and response.is_complete:
         return _message(
@@ -60,7 +76,7 @@ def answer(request, token):
         action = request.POST.get("action", "answer")
         if action == "decline":
             services.decline(response=response)
-            return redirect("feedback:answer", token=token)
+            return redirect(here)
         item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
         raw = request.POST.get("value", "")
         try:
@@ -75,12 +91,12 @@ def answer(request, token):
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
-            return redirect("feedback:answer", token=token)
+            return redirect(here)
     answered = set(response.answers.values_list("item_id", flat=True))
     remaining = [item for item in items if item.pk not in answered]
     if not remaining:
         services.complete(response=response)
-        return redirect("feedback:answer", token=token)
+        return redirect(here)
     item = remaining[0]
     values = range(1, 6) if response.scale == Scale.FACES else range(0, 11)
     return render(
@@ -94,6 +110,7 @@ def answer(request, token):
             "values": values,
             "error": error,
             "on_screen": SCREEN_SESSION_KEY in request.session,
+            "base_template": _base_template(request),
         },
         status=400 if error else 200,
     )

@@ -3,12 +3,12 @@ fetcher (`stemme-photo:<id>`), so a book with hundreds of photos is never one gi
 
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from accounts.models import Role
 from lifebook.models import BookExport, BookStatus, Entry, Photo
 
 PHOTO_SCHEME = "stemme-photo:"
@@ -45,10 +45,12 @@ def render_book(export: BookExport) -> None:
     export.status, export.progress = BookStatus.RENDERING, 5
     export.save(update_fields=["status", "progress"])
     # The printed book is the child's: sealed entries stay out until the child is old enough,
-    # and what the child has hidden from others is not printed for others either.
+    # and what the child has hidden from others is printed only in the child's own copy.
     entries = Entry.objects.filter(child=export.child, approved_at__isnull=False).exclude(
-        Q(sealed_until_age__gt=export.child.age()) | Q(hidden_by_child=True)
+        sealed_until_age__gt=export.child.age()
     )
+    if export.requested_by.role != Role.CHILD:
+        entries = entries.exclude(hidden_by_child=True)
     if export.date_from:
         entries = entries.filter(happened_on__gte=export.date_from)
     if export.date_to:

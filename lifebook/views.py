@@ -255,7 +255,12 @@ def book_status(request, child_id, export_id):
 @login_required
 def book_download(request, child_id, export_id):
     child = child_for_request(request, child_id, record="lifebook_book")
-    export = child.book_exports.filter(pk=export_id, status=BookStatus.DONE).first()
+    return book_pdf_download(request, child, child.book_exports.filter(pk=export_id))
+
+
+def book_pdf_download(request, child, exports):
+    """The finished book among `exports` (already limited to what this reader may fetch)."""
+    export = exports.filter(status=BookStatus.DONE).first()
     if export is None or not export.pdf:
         raise Http404
     return private_download(

@@ -1,5 +1,5 @@
-"""A signed-in child stays in the portal, and an idle session ends soon (a shared or lost
-phone should not stay open)."""
+"""A signed-in child stays in the portal, an idle session ends soon (a shared or lost phone
+should not stay open), and no portal page is kept in a cache."""
 
 from django.conf import settings
 from django.shortcuts import redirect
@@ -20,4 +20,9 @@ class PortalSessionMiddleware:
             request.session.set_expiry(settings.STEMME_PORTAL_IDLE_MINUTES * 60)
             if not request.path.startswith(OPEN_PREFIXES):
                 return redirect("portal:home")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.path.startswith("/me/"):
+            # A shared phone's back button or a link preview shows nothing of the child's life.
+            response["Cache-Control"] = "private, no-store"
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

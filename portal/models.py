@@ -85,3 +85,64 @@ class TalkRequest(KeptRecord):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MeetingPreparation(KeptRecord):
+    """What the child wants to talk about at the next meeting, and who they want with them
+    (a bisidder, Barnets lov § 48). The caseworker sees it when preparing the meeting."""
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation",
+        on_delete=models.PROTECT,
+        related_name="child_preparation",
+        verbose_name=_("meeting"),
+    )
+    topics = models.TextField(_("what I want to talk about"), blank=True, max_length=2000)
+    bring = models.CharField(_("who I want with me"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("the child's preparation")
+        verbose_name_plural = _("the child's preparations")
+
+    def __str__(self):
+        return self.topics[:60]
+
+
+class ChildResponse(KeptRecord):
+    """The child says, in the portal, "I agree" or "I don't agree because ..." about a plan or
+    a decision. Kept next to the decision for the caseworker; for a plan it is also written on
+    the plan itself."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="portal_responses", verbose_name=_("child")
+    )
+    plan = models.ForeignKey(
+        "plans.ChildPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="child_responses",
+    )
+    decision = models.ForeignKey(
+        "cases.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="child_responses",
+    )
+    agrees = models.BooleanField(_("I agree"))
+    because = models.TextField(_("I don't agree because"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("the child's response")
+        verbose_name_plural = _("the child's responses")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=False) ^ models.Q(decision__isnull=False),
+                name="child_response_one_subject",
+            )
+        ]
+
+    def __str__(self):
+        return _("I agree") if self.agrees else self.because[:60]

@@ -15,8 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from conversations.models import ConversationStatus
 from core.services import save_recorded
-from portal.models import PortalAccess, TalkKind, TalkRequest
+from plans.models import Complaint, ComplaintFrom
+from plans.services import complaint_record, plan_record_child_response
+from portal.models import (
+    ChildResponse,
+    MeetingPreparation,
+    PortalAccess,
+    TalkKind,
+    TalkRequest,
+)
 
 # No 0/O, 1/I/L: a child reads the code off a sheet of paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -161,3 +170,100 @@ def talk_answer(*, actor, request: TalkRequest) -> TalkRequest:
         raise ValidationError(_("Someone has already answered."))
     request.answered_at, request.answered_by = timezone.now(), actor
     return save_recorded(request, actor=actor, validate=False)
+
+
+@transaction.atomic
+def meeting_prepare(*, actor, conversation, topics: str, bring: str) -> MeetingPreparation:
+    """What the child wants to talk about at a planned meeting and who they want with them; the
+    child can change it until the meeting is held."""
+    if conversation.status != ConversationStatus.PLANNED:
+        raise ValidationError(_("This meeting has already been held."))
+    preparation = MeetingPreparation.all_objects.filter(conversation=conversation).first()
+    preparation = preparation or MeetingPreparation(conversation=conversation)
+    preparation.topics, preparation.bring = topics.strip()[:2000], bring.strip()[:200]
+    preparation = save_recorded(preparation, actor=actor)
+    _tell_caseworker(conversation.child_id, "prepared")
+    return preparation
+
+
+def _tell_caseworker(child_id: int, what: str) -> None:
+    from portal.tasks import send_caseworker_notice
+
+    transaction.on_commit(lambda: send_caseworker_notice.enqueue(child_id, what))
+
+
+@transaction.atomic
+def child_respond(
+    *, actor, child, agrees: bool, because: str = "", plan=None, decision=None
+) -> ChildResponse:
+    """The child's "I agree" or "I don't agree because ..." about their plan or a decision. For
+    a plan it is also written on the plan, where the caseworker records it in meetings."""
+    if (plan is None) == (decision is None):
+        raise ValueError("respond to exactly one plan or decision")
+    because = because.strip()
+    if not agrees and not because:
+        raise ValidationError({"because": _("Write why you don't agree. A few words are enough.")})
+    response = save_recorded(
+        ChildResponse(
+            child=child,
+            plan=plan,
+            decision=decision,
+            agrees=agrees,
+            because="" if agrees else because[:2000],
+        ),
+        actor=actor,
+    )
+    if plan is not None:
+        plan_record_child_response(actor=actor, plan=plan, agrees=agrees, because=because)
+    if not agrees:
+        _tell_caseworker(child.pk, "disagrees")
+    return response
+
+
+@transaction.atomic
+def complain(*, actor, child, decision, text: str) -> Complaint:
+    """A party from 10 complains about a decision (Barnets lov § 168, 4 weeks). The complaint
+    is recorded on the case as received today, and the caseworker is told at once: the
+    municipality reconsiders the decision before it goes to the appeals board."""
+    if not decision.child_is_party():
+        raise ValidationError(_("Your parents or a bisidder can complain for you."))
+    if decision.complaint_deadline() < timezone.localdate():
+        raise ValidationError(
+            _("The time to complain about this decision has run out. Talk to your caseworker.")
+        )
+    if not text.strip():
+        raise ValidationError({"text": _("Write what you want to complain about.")})
+    complaint = complaint_record(
+        actor=actor,
+        child=child,
+        decision=decision,
+        received_on=timezone.localdate(),
+        complainant=ComplaintFrom.CHILD,
+        summary=text.strip(),
+    )
+    _tell_caseworker(child.pk, "complaint")
+    return complaint
+
+
+def sign_in_with_eid(cpr: str) -> PortalAccess:
+    """The national eID vouched for this CPR number: the young person's open portal access, if
+    they are old enough for MitID. The caseworker's access is still needed, so revoking it
+    closes this way in as well."""
+    refused = SignInRefused(
+        _(
+            "You cannot sign in with MitID yet. Ask your caseworker to open your portal, or use "
+            "your code and PIN."
+        )
+    )
+    access = (
+        PortalAccess.objects.filter(child__cpr=cpr.replace("-", ""), revoked_at__isnull=True)
+        .select_related("child", "user")
+        .order_by("-created_at")
+        .first()
+    )
+    if access is None or not cpr:
+        raise refused
+    if access.child.age() < settings.STEMME_MITID_MIN_AGE:
+        raise SignInRefused(_("MitID is for young people from 13. Use your code and PIN."))
+    access.last_sign_in_at = timezone.now()
+    return save_recorded(access, actor=access.user, validate=False)

@@ -48,3 +48,35 @@ def send_talk_alert(request_id: int) -> list[str]:
             )
     TalkRequest.objects.filter(pk=talk.pk).update(notified=", ".join(recipients)[:300])
     return recipients
+
+
+def _notices():
+    return {
+        "complaint": _("A child has complained in Stemme"),
+        "disagrees": _("A child does not agree with a plan or decision"),
+        "prepared": _("A child has prepared the next meeting"),
+    }
+
+
+@task()
+def send_caseworker_notice(child_id: int, what: str) -> list[str]:
+    """Tell the caseworker that the child wrote something in the portal that they should read.
+    Like every mail from Stemme it names no child; the text stays in Stemme."""
+    from cases.models import Child
+
+    child = Child.objects.get(pk=child_id)
+    assignment = responsible_assignment(child)
+    if assignment is None or not assignment.caseworker.email:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            _notices()[what],
+            _("Read it on the child's page (case %(number)d): %(url)s")
+            % {
+                "number": child.pk,
+                "url": f"{settings.STEMME_PUBLIC_URL.rstrip('/')}/children/{child.pk}/",
+            },
+            settings.DEFAULT_FROM_EMAIL,
+            [assignment.caseworker.email],
+        )
+    return [assignment.caseworker.email]

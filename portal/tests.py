@@ -13,13 +13,30 @@ from django.utils import timezone
 
 from access.tests import child_url_names, kwargs_for
 from audit.models import AccessAction, AccessEvent
-from conftest import make_child, make_lifebook_entry, make_portal_child, png_bytes
+from conftest import (
+    make_child,
+    make_lifebook_entry,
+    make_portal_child,
+    make_portal_story,
+    png_bytes,
+)
 from lifebook import services as lifebook_services
 from lifebook.models import Entry
+from plans.models import Complaint
 from portal import services
 from portal.models import PortalAccess, TalkRequest
 
-PORTAL_PAGES = ["portal:home", "portal:talk", "portal:lifebook", "portal:lifebook_add"]
+PORTAL_PAGES = [
+    "portal:home",
+    "portal:talk",
+    "portal:lifebook",
+    "portal:lifebook_add",
+    "portal:meeting",
+    "portal:feedback",
+    "portal:plan",
+    "portal:looked",
+    "portal:help",
+]
 
 
 def test_the_caseworker_hands_over_a_code_and_the_child_chooses_a_pin(
@@ -91,6 +108,7 @@ def test_unknown_expired_and_revoked_codes_reveal_nothing(child, caseworker, cli
 
 def test_another_child_sees_nothing_of_this_child(municipality, child, caseworker):
     own = make_lifebook_entry(child, caseworker)
+    story = make_portal_story(child, caseworker)
     other = make_child(municipality, caseworker, serial=21, first_name="Anden")
     _access, _code, client = make_portal_child(other, caseworker)
     for name, arg in [
@@ -98,6 +116,11 @@ def test_another_child_sees_nothing_of_this_child(municipality, child, caseworke
         ("portal:lifebook_comment", own["lifebook_entry_id"]),
         ("portal:lifebook_photo", own["photo_id"]),
         ("portal:lifebook_media", own["attachment_id"]),
+        ("portal:feedback_answer", story["feedback_request"].pk),
+        ("portal:respond_plan", story["plan"].pk),
+        ("portal:respond_decision", story["decision"].pk),
+        ("portal:book_status", 1),
+        ("portal:book_download", 1),
     ]:
         url = reverse(name, args=[arg])
         assert client.get(url).status_code == 404, url
@@ -105,6 +128,11 @@ def test_another_child_sees_nothing_of_this_child(municipality, child, caseworke
     for name in PORTAL_PAGES:
         page = client.get(reverse(name)).content.decode()
         assert "skolebevis" not in page and child.first_name not in page
+        assert "hver fredag" not in page and "Biblioteket" not in page
+    complaint = client.post(
+        reverse("portal:help"), {"decision": story["decision"].pk, "text": "Ikke min"}
+    )
+    assert complaint.status_code == 200 and not Complaint.objects.exists()
     assert not Entry.objects.filter(hidden_by_child=True).exists()
 
 

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,18 +21,31 @@ from accounts.models import Role
 from audit.models import AccessAction
 from audit.services import access_record
 from continuity.services import responsible_assignment
-from conversations.models import Conversation, ConversationStatus
+from core.files import private_download
 from core.forms import add_service_errors
+from feedback.views import answer_page
 from lifebook import services as lifebook_services
 from lifebook.forms import CommentForm, EntryForm
+from lifebook.models import BookExport
+from lifebook.originals import originals_zip
+from lifebook.tasks import render_book_task
 from lifebook.views import (
     add_from_form,
     attachment_download,
+    book_pdf_download,
     photo_download,
     visible_entry_or_404,
 )
-from portal import services
-from portal.forms import CodeForm, NewPinForm, PinForm, TalkForm
+from portal import mitid, selectors, services
+from portal.forms import (
+    CodeForm,
+    ComplaintForm,
+    NewPinForm,
+    PinForm,
+    PrepareForm,
+    ResponseForm,
+    TalkForm,
+)
 
 ENTRIES_SHOWN = 100  # the newest entries; the whole book prints as a PDF
 
@@ -82,7 +96,11 @@ def sign_in(request):
                     login(request, access.user, backend="django.contrib.auth.backends.ModelBackend")
                     access_record(user=access.user, action=AccessAction.SIGN_IN, path=request.path)
                     return redirect("portal:home")
-    return render(request, "portal/login.html", {"form": form, "step": step})
+    return render(
+        request,
+        "portal/login.html",
+        {"form": form, "step": step, "eid_offered": mitid.broker() is not None},
+    )
 
 
 @require_POST
@@ -96,13 +114,6 @@ def sign_out(request):
 def home(request):
     child = own_child_for_portal(request, record="portal_home")
     assignment = responsible_assignment(child)
-    next_meeting = (
-        Conversation.objects.filter(
-            child=child, status=ConversationStatus.PLANNED, planned_at__gte=timezone.now()
-        )
-        .order_by("planned_at")
-        .first()
-    )
     return render(
         request,
         "portal/home.html",
@@ -110,8 +121,194 @@ def home(request):
             "child": child,
             "caseworker": assignment.caseworker if assignment else None,
             "show_names": child.municipality.show_staff_names_to_child,
-            "next_meeting": next_meeting,
+            "change": selectors.caseworker_change(child),
+            "next_meeting": selectors.next_meeting(child),
+            "feedback_waiting": selectors.feedback_open(child).count(),
             "open_talks": child.talk_requests.filter(answered_at__isnull=True).count(),
+            "is_adult": child.age() >= settings.STEMME_ADULT_AGE,
+        },
+    )
+
+
+@child_required
+def caseworker_photo(request):
+    """The photo of the child's caseworker (or of the new one during a change)."""
+    child = own_child_for_portal(request, record="portal_home")
+    assignment = responsible_assignment(child)
+    change = selectors.caseworker_change(child)
+    person = (
+        change.new_caseworker
+        if change and request.GET.get("new")
+        else (assignment.caseworker if assignment else None)
+    )
+    if person is None or not person.photo:
+        raise Http404
+    response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@child_required
+def meeting(request):
+    """My next meeting: when and where, what I want to talk about, and who I want with me."""
+    child = own_child_for_portal(request, record="portal_meeting")
+    upcoming = selectors.next_meeting(child)
+    preparation = getattr(upcoming, "child_preparation", None) if upcoming else None
+    form = PrepareForm(
+        request.POST or None,
+        initial={"topics": preparation.topics, "bring": preparation.bring} if preparation else {},
+    )
+    if request.method == "POST" and upcoming is not None and form.is_valid():
+        try:
+            services.meeting_prepare(actor=request.user, conversation=upcoming, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved. Your caseworker can see it before the meeting."))
+            return redirect("portal:meeting")
+    return render(
+        request,
+        "portal/meeting.html",
+        {
+            "child": child,
+            "meeting": upcoming,
+            "form": form,
+            "meetings_told": selectors.meetings_told(child),
+        },
+    )
+
+
+@child_required
+def feedback(request):
+    child = own_child_for_portal(request, record="portal_feedback")
+    return render(
+        request,
+        "portal/feedback.html",
+        {
+            "child": child,
+            "waiting": list(selectors.feedback_open(child)),
+            "given": selectors.feedback_given(child),
+        },
+    )
+
+
+@child_required
+def feedback_answer(request, request_id):
+    """The feedback tool's questions, inside the portal."""
+    child = own_child_for_portal(request, record="portal_feedback")
+    feedback_request = selectors.feedback_for_child(child).filter(pk=request_id).first()
+    if feedback_request is None:
+        raise Http404
+    return answer_page(
+        request, feedback_request, reverse("portal:feedback_answer", args=[request_id])
+    )
+
+
+@child_required
+def plan(request):
+    """My plan and my decisions, as written for me; what I said and what was done; and my chance
+    to say "I don't agree because ..."."""
+    child = own_child_for_portal(request, record="portal_plan")
+    responses = selectors.responses_by_subject(child)
+    plans = selectors.plans_for_child(child)
+    decisions = selectors.decisions_for_child(child)
+    for item in plans:
+        item.my_response = responses.get(("plan", item.pk))
+    for item in decisions:
+        item.my_response = responses.get(("decision", item.pk))
+    return render(
+        request,
+        "portal/plan.html",
+        {
+            "child": child,
+            "plans": plans,
+            "decisions": decisions,
+            "answers": selectors.you_said_we_did(child),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@child_required
+def respond(request, kind, subject_id):
+    """ "I agree" or "I don't agree because ..." about one of my plans or decisions."""
+    child = own_child_for_portal(request, record="portal_plan")
+    choices = selectors.plans_for_child if kind == "plan" else selectors.decisions_for_child
+    subject = next((item for item in choices(child) if item.pk == subject_id), None)
+    if subject is None:
+        raise Http404
+    form = ResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_respond(
+                actor=request.user, child=child, **{kind: subject}, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you. Your caseworker will read it."))
+            return redirect(f"{reverse('portal:plan')}#{kind}-{subject.pk}")
+    return render(
+        request,
+        "portal/respond.html",
+        {"child": child, "subject": subject, "kind": kind, "form": form},
+    )
+
+
+@child_required
+def looked(request):
+    """Who has looked at my case: the date, the role and team, and why."""
+    child = own_child_for_portal(request, record="portal_looked")
+    page = Paginator(selectors.looks_by_others(child), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/looked.html",
+        {"child": child, "page": page, "show_names": child.municipality.show_staff_names_to_child},
+    )
+
+
+@child_required
+def help_page(request):
+    """How to complain (a party from 10, with the deadline) and who can help me."""
+    child = own_child_for_portal(request, record="portal_help")
+    today = timezone.localdate()
+    open_to_complain = [
+        decision
+        for decision in selectors.decisions_for_child(child)
+        if decision.child_is_party() and decision.complaint_deadline() >= today
+    ]
+    form = ComplaintForm(request.POST or None, decisions=open_to_complain)
+    if request.method == "POST" and form.is_valid():
+        decision = next(d for d in open_to_complain if d.pk == form.cleaned_data["decision"])
+        try:
+            services.complain(
+                actor=request.user, child=child, decision=decision, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your complaint is sent. The municipality looks at the decision again within "
+                    "4 weeks. If they do not change it, the appeals board decides."
+                ),
+            )
+            return redirect("portal:help")
+    return render(
+        request,
+        "portal/help.html",
+        {
+            "child": child,
+            "is_party": child.age() >= settings.STEMME_PARTY_AGE,
+            "party_age": settings.STEMME_PARTY_AGE,
+            "complaint_weeks": settings.STEMME_COMPLAINT_WEEKS,
+            "open_to_complain": open_to_complain,
+            "form": form,
+            "bisidder_age": settings.STEMME_BISIDDER_MIN_AGE,
+            "helpline_name": settings.STEMME_CHILD_HELPLINE_NAME,
+            "helpline_phone": settings.STEMME_CHILD_HELPLINE_PHONE,
+            "on_call_phone": child.municipality.on_call_phone,
         },
     )
 
@@ -223,3 +420,102 @@ def lifebook_file(request, kind, file_id):
     if kind == "photo":
         return photo_download(request, child, file_id)
     return attachment_download(request, child, file_id)
+
+
+def _adult_child(request, record: str):
+    """The young adult's own case; the whole book is theirs to take from 18."""
+    child = own_child_for_portal(request, record=record)
+    if child.age() < settings.STEMME_ADULT_AGE:
+        raise Http404
+    return child
+
+
+@child_required
+def download(request):
+    """From 18: my life book as a PDF (made in the background) and a zip of the originals."""
+    child = _adult_child(request, "portal_download")
+    if request.method == "POST":
+        export = BookExport.objects.create(child=child, requested_by=request.user)
+        render_book_task.enqueue(export.pk)
+        return redirect("portal:book_status", export_id=export.pk)
+    exports = list(child.book_exports.filter(requested_by=request.user).order_by("-created_at")[:5])
+    return render(request, "portal/download.html", {"child": child, "exports": exports})
+
+
+@child_required
+def book_status(request, export_id):
+    child = _adult_child(request, "portal_download")
+    export = child.book_exports.filter(pk=export_id, requested_by=request.user).first()
+    if export is None:
+        raise Http404
+    template = (
+        "lifebook/_book_progress.html"
+        if request.headers.get("HX-Request")
+        else "portal/book_status.html"
+    )
+    return render(request, template, {"child": child, "export": export, "portal": True})
+
+
+@child_required
+def book_download(request, export_id):
+    child = _adult_child(request, "portal_download")
+    return book_pdf_download(
+        request, child, child.book_exports.filter(pk=export_id, requested_by=request.user)
+    )
+
+
+@child_required
+def originals(request):
+    child = _adult_child(request, "portal_download")
+    return private_download(
+        request,
+        child=child,
+        record="lifebook_originals",
+        action=AccessAction.EXPORT,
+        content=originals_zip(request.user, child),
+        name=f"livsbog-originaler-{timezone.localdate():%Y-%m-%d}.zip",
+        as_attachment=True,
+    )
+
+
+def eid_start(request):
+    """Sign in with MitID through the municipality's identity broker (when it is offered)."""
+    eid = mitid.broker()
+    if eid is None:
+        raise Http404
+    return redirect(eid.start(request))
+
+
+def eid_standin(request):
+    """The local stand-in for the identity broker (development and tests only)."""
+    if settings.STEMME_MITID_BROKER != "standin":
+        raise Http404
+    state = request.GET.get("state") or request.POST.get("state", "")
+    if request.method == "POST":
+        return redirect(mitid.StandInBroker.answer_url(state, request.POST.get("cpr", "")))
+    return render(request, "portal/eid_standin.html", {"state": state})
+
+
+def eid_callback(request):
+    eid = mitid.broker()
+    if eid is None:
+        raise Http404
+    try:
+        access = services.sign_in_with_eid(eid.finish(request))
+    except mitid.BrokerRefused:
+        messages.error(request, _("The sign-in with MitID did not work. Try again."))
+        return redirect("portal:login")
+    except services.SignInRefused as refusal:
+        access_record(
+            user=request.user,
+            action=AccessAction.SIGN_IN_FAILED,
+            record="portal_eid",
+            path=request.path,
+        )
+        messages.error(request, str(refusal))
+        return redirect("portal:login")
+    login(request, access.user, backend="django.contrib.auth.backends.ModelBackend")
+    access_record(
+        user=access.user, action=AccessAction.SIGN_IN, record="portal_eid", path=request.path
+    )
+    return redirect("portal:home")

@@ -252,6 +252,13 @@ STEMME_WORKING_HOURS = (envint("STEMME_WORKDAY_START", 8), envint("STEMME_WORKDA
 # Who else can help the child (Børns Vilkår's children's helpline by default).
 STEMME_CHILD_HELPLINE_NAME = envstr("STEMME_CHILD_HELPLINE_NAME", "BørneTelefonen (Børns Vilkår)")
 STEMME_CHILD_HELPLINE_PHONE = envstr("STEMME_CHILD_HELPLINE_PHONE", "116 111")
+# From 18 the young adult keeps the life book and can download it whole (PDF and originals).
+STEMME_ADULT_AGE = envint("STEMME_ADULT_AGE", 18)
+# The national eID (MitID, issued from 13) through the municipality's identity broker. Empty: off.
+# "standin": a local stand-in for development and tests (refused unless STEMME_DEBUG is on);
+# the broker's OpenID Connect client comes with municipal sign-in for staff.
+STEMME_MITID_BROKER = envstr("STEMME_MITID_BROKER", "")
+STEMME_MITID_MIN_AGE = envint("STEMME_MITID_MIN_AGE", 13)
 
 LOGGING = {
     "version": 1,

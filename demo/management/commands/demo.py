@@ -7,6 +7,7 @@ import struct
 import wave
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -72,9 +73,13 @@ STAFF = [
     ("solsikken", "Jesper", "Knudsen", Role.CONTRIBUTOR, None),
     ("lauritsen", "Bente", "Lauritsen", Role.CONTRIBUTOR, None),  # an earlier foster home
 ]
-# The demo child's portal sign-in (a real municipality hands out random codes).
-DEMO_CHILD_CODE = "BARN-HEJ2-2468"
-DEMO_CHILD_PIN = "2468"
+# The demo children's portal sign-ins (a real municipality hands out random codes).
+PORTAL_CHILDREN = [
+    # first name, last name, age, code, PIN
+    ("Ida", "Lind", 9, "BARN-HEJ2-2468", "2468"),
+    ("Malik", "Aziz", 15, "UNGE-HEJ3-3579", "3579"),
+    ("Maja", "Friis", 19, "MAJA-HEJ4-4682", "4682"),
+]
 # How many of the 60 children each caseworker holds; Rikke is over the threshold of 25.
 CASELOAD = {"rikke": 27, "jonas": 11, "amira": 8, "mette": 9, "soren": 5}
 
@@ -114,10 +119,13 @@ class Command(BaseCommand):
             where = f", {team}" if team else ""
             self.stdout.write(f"  {username:<13} {first} {last} – {role.label}{where}")
         self.stdout.write(f"  {'faxe':<13} a caseworker in another municipality (320 Faxe)")
-        self.stdout.write(
-            f"The child's portal: /me/ with the code {DEMO_CHILD_CODE} and the PIN "
-            f"{DEMO_CHILD_PIN} (a foster child of Rikke's)"
-        )
+        self.stdout.write("The children's portal at /me/ (code, then PIN):")
+        for first, last, years, code, pin in PORTAL_CHILDREN:
+            self.stdout.write(f"  {code}  PIN {pin}  {first} {last}, {years} years")
+        if settings.STEMME_MITID_BROKER == "standin":
+            malik = Child.objects.filter(first_name="Malik", municipality__code=DEMO_CODE).first()
+            if malik is not None:
+                self.stdout.write(f"  MitID stand-in for Malik: CPR {malik.cpr}")
 
     def _load(self):
         self.rng = random.Random(265)
@@ -374,22 +382,176 @@ class Command(BaseCommand):
             )
 
     def _portal(self):
-        """One child of Rikke's (placed in foster care, so the life book is rich) has a code
-        and a PIN for the portal; the demo prints them."""
-        rikke = self.users["rikke"]
-        child = (
-            Child.objects.filter(contributor_links__user=self.users["plejefamilie"])
-            .filter(assignments__caseworker=rikke, assignments__ended_at__isnull=True)
-            .order_by("pk")
-            .first()
+        """Three of Rikke's children use the portal: Ida (9, in foster care), Malik (15, a party
+        who may complain, getting a new caseworker) and Maja (19, a young adult who takes her
+        life book with her). Each has a plan and a decision written for them, an answer to a
+        wish, a summary of the last meeting, a meeting ahead and a question after the last."""
+        for first, last, years, code, pin in PORTAL_CHILDREN:
+            child = self._portal_child(first, last, years)
+            access, _code = portal_services.access_create(actor=self.users["rikke"], child=child)
+            PortalAccess.objects.filter(pk=access.pk).update(
+                code_digest=portal_services.code_digest(code)
+            )
+            portal_services.sign_in(code=code, new_pin=pin, new_pin_again=pin)
+        malik = Child.objects.get(first_name="Malik", municipality__code=DEMO_CODE)
+        now = timezone.now()
+        handover = Handover.objects.create(
+            child=malik,
+            from_caseworker=self.users["rikke"],
+            to_caseworker=self.users["jonas"],
+            started_at=now - timedelta(days=2),
+            overlap_until=self.today + timedelta(days=12),
+            note="Malik vil helst mødes i ungdomsklubben efter skole.",
+            joint_meeting_at=(now + timedelta(days=8)).replace(hour=15, minute=30, second=0),
+            joint_meeting_place="Ungdomsklubben",
+            started_by=self.users["hanne"],
         )
-        access, _code = portal_services.access_create(actor=rikke, child=child)
-        PortalAccess.objects.filter(pk=access.pk).update(
-            code_digest=portal_services.code_digest(DEMO_CHILD_CODE)
+        CaseworkerAssignment.objects.create(
+            child=malik,
+            caseworker=self.users["jonas"],
+            kind=AssignmentKind.OVERLAP,
+            started_at=now - timedelta(days=2),
+            handover=handover,
         )
-        portal_services.sign_in(
-            code=DEMO_CHILD_CODE, new_pin=DEMO_CHILD_PIN, new_pin_again=DEMO_CHILD_PIN
+
+    def _portal_child(self, first, last, years):
+        rikke, carer, today = self.users["rikke"], self.users["plejefamilie"], self.today
+        birth = today - timedelta(days=round(years * 365.25) + 40)
+        child = Child.objects.create(
+            municipality=rikke.municipality,
+            cpr=make_cpr(birth, 700 + years),
+            cpr_is_fictitious=True,
+            birth_date=birth,
+            first_name=first,
+            last_name=last,
+            languages="dansk",
         )
+        case = Case.objects.create(child=child, opened_on=today - timedelta(days=900))
+        CaseworkerAssignment.objects.create(
+            child=child,
+            caseworker=rikke,
+            kind=AssignmentKind.RESPONSIBLE,
+            started_at=self._at(today - timedelta(days=900)),
+        )
+        placement = Measure.objects.create(
+            case=case,
+            kind=MeasureKind.FOSTER_CARE,
+            place=people.FOSTER_HOMES[0],
+            started_on=today - timedelta(days=800),
+        )
+        NetworkMember.objects.create(
+            child=child, name=people.FOSTER_HOMES[0], relation=Relation.FOSTER_CARER
+        )
+        ContributorLink.objects.create(
+            child=child,
+            user=carer,
+            role=ContributorRole.FOSTER_CARER,
+            placement=placement,
+            started_on=placement.started_on,
+        )
+        held = timezone.now() - timedelta(days=12)
+        conversation = Conversation.objects.create(
+            child=child,
+            kind=ConversationKind.SUPERVISION,
+            status=ConversationStatus.HELD,
+            planned_at=held,
+            held_at=held,
+            child_age_when_held=child.age(),
+            place="Hjemme hos plejefamilien",
+            place_chosen_by_child=True,
+            frame_why="Vi skal tale om, hvordan du har det.",
+            summary_to_child=(
+                "Tak for en god snak. Du fortalte, at du er glad for din skole. "
+                "Du vil gerne se din bror mere. Det ser vi på."
+            ),
+            created_by=rikke,
+        )
+        Statement.objects.create(
+            conversation=conversation, text="Jeg er glad for min skole.", visibility="everyone"
+        )
+        Statement.objects.create(
+            conversation=conversation,
+            text="Jeg er bange for at flytte igen.",
+            visibility="staff_only",
+        )
+        wish = Wish.objects.create(
+            conversation=conversation, child=child, text="Jeg vil se min bror hver uge"
+        )
+        decision = Decision.objects.create(
+            case=case,
+            decided_on=today - timedelta(days=6),
+            subject="Samvær med bror",
+            finalised_at=timezone.now() - timedelta(days=6),
+            childs_view="Barnet ønsker at se sin bror hver uge.",
+            how_weighed="Barnets ønske er fulgt.",
+            explanation_for_child="Du må se din bror hver onsdag. Plejefamilien kører dig.",
+            child_told_on=today - timedelta(days=5),
+            child_told_how="Fortalt ved besøg",
+        )
+        WishAnswer.objects.create(
+            wish=wish,
+            decision=decision,
+            outcome="done",
+            answer_to_child="Du må se din bror hver onsdag.",
+            created_by=rikke,
+        )
+        plan = ChildPlan.objects.create(
+            child=child,
+            kind=plan_kind_for_age(child.age()),
+            adopted_on=today - timedelta(days=40),
+            next_review_on=today + timedelta(days=140),
+            version_for_child=(
+                "Du bor hos din plejefamilie. Du går i din skole. "
+                "Vi taler sammen hver tredje måned."
+            ),
+            version_for_child_lix=12,
+            created_by=rikke,
+        )
+        for words, goal in (
+            ("Jeg vil have en god ven i klassen", "Trivsel og venskaber i skolen"),
+            ("Jeg vil lære at svømme", "Fritidsaktivitet, der styrker selvtillid"),
+        ):
+            PlanGoal.objects.create(
+                plan=plan,
+                childs_words=words,
+                professional_goal=goal,
+                target_date=today + timedelta(days=120),
+            )
+        soon = (timezone.now() + timedelta(days=4)).replace(
+            hour=15, minute=0, second=0, microsecond=0
+        )
+        Conversation.objects.create(
+            child=child,
+            kind=ConversationKind.SUPERVISION,
+            planned_at=soon,
+            place="Skolen",
+            frame_why="Vi skal tale om skolen og om din bror.",
+            created_by=rikke,
+        )
+        feedback_services.feedback_request_create(
+            actor=rikke,
+            child=child,
+            instrument=Instrument.objects.get(key="meeting", municipality=None),
+            channel=Channel.LINK,
+            conversation=conversation,
+        )
+        for months, title, text in (
+            (14, "Første dag hos os", "Du havde din bamse med."),
+            (8, "Skolefest", "Du dansede hele aftenen."),
+            (2, "Tur til stranden", "Vi fandt en krabbe."),
+        ):
+            entry = lifebook_services.entry_add(
+                actor=carer,
+                child=child,
+                title=title,
+                happened_on=today - timedelta(days=30 * months),
+                text=text,
+                place=people.FOSTER_HOMES[0],
+                photo=SimpleUploadedFile("foto.png", _picture((90, 160, 220))),
+            )
+            lifebook_services.entry_approve(actor=rikke, entry=entry)
+            Entry.objects.filter(pk=entry.pk).update(created_at=self._at(entry.happened_on))
+        return child
 
     def _earlier_home(self, child, former, stories, rikke):
         """A foster home the child left: its placement ended, and so did its carer's link."""
