@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "conversations",
     "feedback",
     "plans",
+    "insights",
     "lifebook",
     "portal",
     "demo",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("portal.urls")),
     path("", include("lifebook.urls")),
+    path("", include("insights.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,529 @@
+"""The indicators of whether children are heard, each defined once: what is counted (the
+denominator), what counts as met (the numerator), the definition shown next to the number, and
+where the rule comes from.
+
+Every indicator is one aggregate query over the records it counts, grouped in the database by
+the unit asked for (the fixed caseworker now, their team, or the month), so a dashboard costs
+the same number of queries for 60 children as for 100,000.
+
+Compliance follows how the national appeals board's audits (Børnesagsbarometret) count; the
+outcomes are the seven of the Bedre Børneinddragelse evaluation (Børns Vilkår 2014-2018).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, TruncDate, TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import PLACEMENT_KINDS, Assessment, Decision, EndKind, Measure
+from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
+from conversations.models import Conversation, ConversationKind, ConversationStatus, Wish
+from feedback.models import FeedbackResponse, ItemAnswer, Outcome, Respondent
+from plans.models import ChildPlan, Complaint, WishAnswer
+
+
+class Group:
+    COMPLIANCE = "compliance"
+    EXPERIENCE = "experience"
+    OUTCOMES = "outcomes"
+    WORKLOAD = "workload"
+
+
+GROUP_NAMES = {
+    Group.COMPLIANCE: _("Compliance with the law"),
+    Group.EXPERIENCE: _("The children's experience"),
+    Group.OUTCOMES: _("The seven outcomes of Bedre Børneinddragelse"),
+    Group.WORKLOAD: _("Workload and stability"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def contains(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.start, f"{field}__lte": self.end})
+
+
+@dataclass
+class Figure:
+    """One indicator for one unit: `met` of `counted`, or an average over `counted`."""
+
+    counted: int
+    met: Decimal | int | None
+
+    @property
+    def share(self) -> float | None:
+        if not self.counted or self.met is None:
+            return None
+        return round(100 * float(self.met) / self.counted, 1)
+
+    def value(self, kind: str):
+        """The number shown: per cent for a share, the average (0-10) or ratio itself, or
+        the count."""
+        if kind == "share":
+            return self.share
+        if kind == "count":
+            return self.counted
+        return None if self.met is None else float(self.met)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    group: str
+    name: str
+    definition: str
+    reference: str
+    kind: str  # "share" (per cent), "average" (0-10), "count"
+    figures: Callable  # (children, period, unit) -> {unit value: Figure}
+
+
+def _holder(child_ref: str) -> Subquery:
+    """The child's fixed caseworker now."""
+    return Subquery(
+        CaseworkerAssignment.objects.filter(
+            child_id=OuterRef(child_ref), kind=AssignmentKind.RESPONSIBLE, ended_at__isnull=True
+        ).values("caseworker_id")[:1]
+    )
+
+
+def _holder_team(child_ref: str) -> Subquery:
+    return Subquery(
+        CaseworkerAssignment.objects.filter(
+            child_id=OuterRef(child_ref), kind=AssignmentKind.RESPONSIBLE, ended_at__isnull=True
+        ).values("caseworker__team_id")[:1]
+    )
+
+
+UNIT_EXPRESSIONS = {"caseworker": _holder, "team": _holder_team}
+UNITS = ("all", "caseworker", "team", "month")
+
+
+def _grouped(rows: QuerySet, child_ref: str, unit: str, month_field: str, **aggregates) -> dict:
+    """Aggregate `rows` for all of them (key None), per unit, or per month of `month_field`."""
+    if unit == "all":
+        return {None: rows.aggregate(**aggregates)}
+    if unit == "month":
+        expression = TruncMonth(month_field, output_field=DateField())
+    else:
+        expression = UNIT_EXPRESSIONS[unit](child_ref)
+    return {
+        row.pop("unit"): row
+        for row in rows.annotate(unit=expression).values("unit").annotate(**aggregates)
+    }
+
+
+def share(
+    model_rows: Callable,
+    child_ref: str,
+    met: Callable,
+    month_field: str,
+) -> Callable:
+    """An indicator counting records (`model_rows(children, period)`) and those that `met`."""
+
+    def figures(children, period: Period, unit: str) -> dict:
+        rows = model_rows(children, period).filter(**{f"{child_ref}__in": children})
+        found = _grouped(
+            rows,
+            child_ref,
+            unit,
+            month_field,
+            counted=Count("pk", distinct=True),
+            met=Count("pk", filter=met(period), distinct=True),
+        )
+        return {key: Figure(row["counted"], row["met"]) for key, row in found.items()}
+
+    return figures
+
+
+def average(outcomes: tuple[str, ...]) -> Callable:
+    """The average of the child's answers (0-10) to the questions about these outcomes."""
+
+    def figures(children, period: Period, unit: str) -> dict:
+        rows = ItemAnswer.objects.filter(
+            item__outcome__in=outcomes,
+            value__isnull=False,
+            response__respondent=Respondent.CHILD,
+            response__completed_at__date__gte=period.start,
+            response__completed_at__date__lte=period.end,
+            response__child_id__in=children,
+        )
+        found = _grouped(
+            rows,
+            "response__child_id",
+            unit,
+            "response__completed_at",
+            counted=Count("pk"),
+            met=Avg("normalized"),
+        )
+        return {
+            key: Figure(
+                row["counted"], round(Decimal(row["met"] or 0), 1) if row["counted"] else None
+            )
+            for key, row in found.items()
+        }
+
+    return figures
+
+
+def _local_day(field: str):
+    return TruncDate(field, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+# --- Compliance -----------------------------------------------------------------------------
+
+
+def _final_decisions(children, period):
+    return Decision.objects.filter(period.contains("decided_on"), finalised_at__isnull=False)
+
+
+def _heard_before(period) -> Q:
+    """Barnets lov § 5, as conversations.rules.conversation_before: a conversation held (or not
+    held for a recorded lawful reason) linked to the decision, or a conversation before a
+    decision within the window before it."""
+    done = (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
+    window = timedelta(days=settings.STEMME_DECISION_CONVERSATION_WINDOW_DAYS)
+    linked = Conversation.objects.filter(decision_id=OuterRef("pk"), status__in=done)
+    day = _local_day(Coalesce("held_at", "planned_at"))
+    before = (
+        Conversation.objects.filter(
+            child_id=OuterRef("case__child_id"),
+            status__in=done,
+            kind=ConversationKind.BEFORE_DECISION,
+        )
+        .annotate(day=day)
+        .filter(
+            day__lte=OuterRef("decided_on"),
+            day__gte=ExpressionWrapper(OuterRef("decided_on") - window, output_field=DateField()),
+        )
+    )
+    return Q(Exists(linked)) | Q(Exists(before))
+
+
+def _assessments(children, period):
+    return Assessment.objects.filter(period.contains("completed_on"))
+
+
+def _placed_a_year(children, period):
+    """Placements open at the end of the period that had run for at least a year by then."""
+    return Measure.objects.filter(
+        kind__in=PLACEMENT_KINDS,
+        started_on__lte=period.end - timedelta(days=365),
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=period.end))
+
+
+def _two_supervisions(period) -> Q:
+    year_start = period.end - timedelta(days=365)
+    visits = (
+        Conversation.objects.filter(
+            child_id=OuterRef("case__child_id"),
+            kind=ConversationKind.SUPERVISION,
+            status=ConversationStatus.HELD,
+            held_at__date__gt=year_start,
+            held_at__date__lte=period.end,
+        )
+        .values("child_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+    )
+    return Q(Exists(visits))
+
+
+# --- The children's experience and the outcomes ----------------------------------------------
+
+
+def _held_meetings(children, period):
+    return Conversation.objects.filter(
+        status=ConversationStatus.HELD,
+        held_at__date__gte=period.start,
+        held_at__date__lte=period.end,
+    ).exclude(kind=ConversationKind.INFORMAL)
+
+
+def _with_feedback(period) -> Q:
+    answered = FeedbackResponse.objects.filter(
+        request__conversation_id=OuterRef("pk"),
+        respondent=Respondent.CHILD,
+        completed_at__isnull=False,
+    )
+    return Q(Exists(answered))
+
+
+def _told(period) -> Q:
+    return Q(child_told_on__isnull=False) & ~Q(explanation_for_child="")
+
+
+def _view_weighed(period) -> Q:
+    return ~Q(childs_view="") & ~Q(how_weighed="")
+
+
+def _wishes(children, period):
+    return Wish.objects.filter(created_at__date__gte=period.start, created_at__date__lte=period.end)
+
+
+def _answered(period) -> Q:
+    return Q(Exists(WishAnswer.objects.filter(wish_id=OuterRef("pk"))))
+
+
+def _plans_responded(children, period):
+    return ChildPlan.objects.filter(period.contains("adopted_on"), child_agrees__isnull=False)
+
+
+def _agrees(period) -> Q:
+    return Q(child_agrees=True)
+
+
+def _handovers(children, period):
+    return Handover.objects.filter(
+        status=HandoverStatus.COMPLETED,
+        finished_at__date__gte=period.start,
+        finished_at__date__lte=period.end,
+    )
+
+
+def _joint_meeting(period) -> Q:
+    return Q(joint_meeting_at__isnull=False)
+
+
+def _caseworkers_per_child(children, period: Period, unit: str) -> dict:
+    """Distinct fixed caseworkers per child over the year up to the end of the period."""
+    year_start = period.end - timedelta(days=365)
+    rows = CaseworkerAssignment.objects.filter(
+        child_id__in=children,
+        kind=AssignmentKind.RESPONSIBLE,
+        started_at__date__lte=period.end,
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__date__gt=year_start))
+    found = _grouped(
+        rows,
+        "child_id",
+        unit,
+        "started_at",
+        counted=Count("child_id", distinct=True),
+        pairs=Count(Concat("child_id", Value("-"), "caseworker_id"), distinct=True),
+    )
+    return {
+        key: Figure(
+            row["counted"],
+            round(Decimal(row["pairs"]) / row["counted"], 2) if row["counted"] else None,
+        )
+        for key, row in found.items()
+    }
+
+
+# --- Workload ---------------------------------------------------------------------------------
+
+
+def _complaints(children, period):
+    return Complaint.objects.filter(period.contains("received_on"))
+
+
+def _placements_ended(children, period):
+    return Measure.objects.filter(kind__in=PLACEMENT_KINDS).filter(period.contains("ended_on"))
+
+
+def _broke_down(period) -> Q:
+    return Q(end_kind=EndKind.UNPLANNED)
+
+
+def _everything(period) -> Q:
+    return Q(pk__isnull=False)
+
+
+INDICATORS = [
+    Indicator(
+        "decisions_heard",
+        Group.COMPLIANCE,
+        _("Decisions preceded by a conversation"),
+        _(
+            "Decisions made final in the period where a conversation with the child was held "
+            "before (linked to the decision, or a conversation before a decision within the "
+            "window), or not held for a lawful reason that was recorded."
+        ),
+        "Barnets lov § 5",
+        "share",
+        share(_final_decisions, "case__child_id", _heard_before, "decided_on"),
+    ),
+    Indicator(
+        "assessments_on_time",
+        Group.COMPLIANCE,
+        _("Assessments finished within 4 months"),
+        _(
+            "Child-professional assessments finished in the period on or before their "
+            "deadline, 4 months after the need became known."
+        ),
+        "Barnets lov § 20",
+        "share",
+        share(
+            _assessments,
+            "case__child_id",
+            lambda period: Q(completed_on__lte=F("deadline")),
+            "completed_on",
+        ),
+    ),
+    Indicator(
+        "supervision_twice",
+        Group.COMPLIANCE,
+        _("Placed children with two supervision conversations in the last year"),
+        _(
+            "Placements open at the end of the period, running for at least a year, where two "
+            "or more supervision visits with a conversation were held in the last 365 days."
+        ),
+        "Barnets lov § 156",
+        "share",
+        share(_placed_a_year, "case__child_id", _two_supervisions, "started_on"),
+    ),
+    Indicator(
+        "feedback_share",
+        Group.EXPERIENCE,
+        _("Meetings with the child's feedback"),
+        _("Conversations held in the period that the child gave feedback on afterwards."),
+        "Bedre Børneinddragelse",
+        "share",
+        share(_held_meetings, "child_id", _with_feedback, "held_at"),
+    ),
+    Indicator(
+        "felt_listened",
+        Group.EXPERIENCE,
+        _("Felt listened to"),
+        _("The children's average answer (0-10) to 'did you feel listened to?' in the period."),
+        "Bedre Børneinddragelse",
+        "average",
+        average((Outcome.LISTENED,)),
+    ),
+    Indicator(
+        "understood_next",
+        Group.EXPERIENCE,
+        _("Understood what happens next"),
+        _("The children's average answer (0-10) to 'do you know what happens now?'."),
+        "Bedre Børneinddragelse",
+        "average",
+        average((Outcome.UNDERSTOOD_NEXT,)),
+    ),
+    Indicator(
+        "had_say",
+        Group.EXPERIENCE,
+        _("Had a say"),
+        _("The children's average answer (0-10) to 'did you have a say?'."),
+        "Bedre Børneinddragelse",
+        "average",
+        average((Outcome.HAD_SAY,)),
+    ),
+    Indicator(
+        "understands_decisions",
+        Group.OUTCOMES,
+        _("1. The child understands decisions"),
+        _(
+            "Decisions made final in the period that were explained to the child in a version "
+            "written for the child, with the day the child was told."
+        ),
+        "Barnets lov § 5, Bedre Børneinddragelse",
+        "share",
+        share(_final_decisions, "case__child_id", _told, "decided_on"),
+    ),
+    Indicator(
+        "feels_heard",
+        Group.OUTCOMES,
+        _("2. The child feels heard and has a say"),
+        _("The children's average answer (0-10) to 'listened to' and 'had a say' together."),
+        "Bedre Børneinddragelse",
+        "average",
+        average((Outcome.LISTENED, Outcome.HAD_SAY)),
+    ),
+    Indicator(
+        "influence",
+        Group.OUTCOMES,
+        _("3. Influence in own case: wishes answered"),
+        _(
+            "The child's wishes written down in the period that have an answer "
+            "('you said – we did')."
+        ),
+        "Barnets lov § 5, Bedre Børneinddragelse",
+        "share",
+        share(_wishes, "child_id", _answered, "created_at"),
+    ),
+    Indicator(
+        "ownership",
+        Group.OUTCOMES,
+        _("4. Ownership: the child agrees with the plan"),
+        _("Plans adopted in the period with the child's response, where the child agrees."),
+        "Barnets lov § 91, Bedre Børneinddragelse",
+        "share",
+        share(_plans_responded, "child_id", _agrees, "adopted_on"),
+    ),
+    Indicator(
+        "caseworkers_per_child",
+        Group.OUTCOMES,
+        _("5. Continuity: fixed caseworkers per child in the last year"),
+        _(
+            "Distinct fixed caseworkers per child over the 365 days up to the end of the "
+            "period (1 is best)."
+        ),
+        "Barnets lov § 3 (fast myndighedsperson)",
+        "ratio",
+        _caseworkers_per_child,
+    ),
+    Indicator(
+        "handovers_joint",
+        Group.OUTCOMES,
+        _("5. Continuity: handovers with a joint meeting"),
+        _(
+            "Handovers completed in the period where the old and new caseworker met the "
+            "child together."
+        ),
+        "Bedre Børneinddragelse",
+        "share",
+        share(_handovers, "child_id", _joint_meeting, "finished_at"),
+    ),
+    Indicator(
+        "view_in_decisions",
+        Group.OUTCOMES,
+        _("6. The caseworker includes the child's view in decisions"),
+        _(
+            "Decisions made final in the period with the child's view and how it was "
+            "weighed written in."
+        ),
+        "Barnets lov § 5",
+        "share",
+        share(_final_decisions, "case__child_id", _view_weighed, "decided_on"),
+    ),
+    Indicator(
+        "complaints",
+        Group.WORKLOAD,
+        _("Complaints received"),
+        _("Complaints received in the period, from the child or on the child's behalf."),
+        "Barnets lov § 168",
+        "count",
+        share(_complaints, "child_id", _everything, "received_on"),
+    ),
+    Indicator(
+        "breakdowns",
+        Group.WORKLOAD,
+        _("Placement breakdowns"),
+        _("Placements that ended in the period, and how many of them ended unplanned."),
+        "Barnets lov § 46",
+        "share",
+        share(_placements_ended, "case__child_id", _broke_down, "ended_on"),
+    ),
+]
+
+BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
