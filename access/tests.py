@@ -70,6 +70,7 @@ NON_CHILD_URLS = {
     "portal:eid_start",  # MitID: the broker's answer names the person (portal/test_pages.py)
     "portal:eid_standin",
     "portal:eid_callback",
+    "insights:dashboard",  # aggregate numbers only, scoped by role (insights/tests.py)
     "accounts:profile",  # the signed-in staff member's own phone, title and photo
     "accounts:profile_photo",
 }

@@ -88,12 +88,6 @@ def access_revoke(*, actor, access: PortalAccess) -> PortalAccess:
     return save_recorded(access, actor=actor, validate=False)
 
 
-def _check_pin_shape(pin: str) -> None:
-    if not (pin.isdigit() and 4 <= len(pin) <= 6):
-        raise SignInRefused(_("Your PIN must be 4 to 6 digits."))
-
-
-@transaction.atomic
 def _open_with_code(code: str):
     return PortalAccess.objects.filter(code_digest=code_digest(code), revoked_at__isnull=True)
 
@@ -108,12 +102,20 @@ def sign_in(
 ) -> PortalAccess:
     """Check a code and PIN (or, the first time, set the PIN). Wrong PINs lock the access for a
     while; an unknown, closed or expired code gets the same kind message as a wrong PIN."""
+    access, refusal = _check(code=code, pin=pin, new_pin=new_pin, new_pin_again=new_pin_again)
+    if refusal is not None:
+        raise refusal  # outside the transaction, so a wrong PIN stays counted
+    return access
+
+
+@transaction.atomic
+def _check(*, code, pin, new_pin, new_pin_again) -> tuple[PortalAccess | None, Exception | None]:
     wrong = SignInRefused(_("The code or the PIN is not right. Try again."))
     access = _open_with_code(code).select_for_update().select_related("user").first()
     if access is None:
-        raise wrong
+        return None, wrong
     if access.is_locked():
-        raise SignInRefused(
+        return None, SignInRefused(
             _(
                 "You have tried too many times. Take a break and try again in %(minutes)d "
                 "minutes, or ask your caseworker for help."
@@ -122,12 +124,13 @@ def sign_in(
         )
     if not access.has_pin:
         if access.code_expires_at < timezone.now():
-            raise SignInRefused(
+            return None, SignInRefused(
                 _("The code is too old. Ask your caseworker for a new one. It is not your fault.")
             )
-        _check_pin_shape(new_pin)
+        if not (new_pin.isdigit() and 4 <= len(new_pin) <= 6):
+            return None, SignInRefused(_("Your PIN must be 4 to 6 digits."))
         if new_pin != new_pin_again:
-            raise SignInRefused(_("The two PINs are not the same. Try again."))
+            return None, SignInRefused(_("The two PINs are not the same. Try again."))
         access.pin_hash = make_password(new_pin)
     elif not check_password(pin, access.pin_hash):
         access.failed_pins += 1
@@ -137,10 +140,10 @@ def sign_in(
                 minutes=settings.STEMME_PORTAL_LOCK_MINUTES
             )
         access.save(update_fields=["failed_pins", "locked_until"])
-        raise wrong
+        return None, wrong
     access.failed_pins, access.locked_until = 0, None
     access.last_sign_in_at = timezone.now()
-    return save_recorded(access, actor=access.user, validate=False)
+    return save_recorded(access, actor=access.user, validate=False), None
 
 
 def is_working_hours(at=None) -> bool:
