@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import (
     Avg,
+    CharField,
     Count,
     DateField,
     Exists,
@@ -319,7 +320,9 @@ def _caseworkers_per_child(children, period: Period, unit: str) -> dict:
         unit,
         "started_at",
         counted=Count("child_id", distinct=True),
-        pairs=Count(Concat("child_id", Value("-"), "caseworker_id"), distinct=True),
+        pairs=Count(
+            Concat("child_id", Value("-"), "caseworker_id", output_field=CharField()), distinct=True
+        ),
     )
     return {
         key: Figure(
