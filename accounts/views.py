@@ -156,8 +156,13 @@ def profile(request):
 
 @login_required
 def profile_photo(request):
-    if not request.user.photo:
+    return photo_response(request.user)
+
+
+def photo_response(person):
+    """A staff member's photo (re-encoded as JPEG when saved), never cached; 404 without one."""
+    if person is None or not person.photo:
         raise Http404
-    response = FileResponse(request.user.photo.open("rb"), content_type="image/jpeg")
+    response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -117,7 +117,6 @@ def _holder_team(child_ref: str) -> Subquery:
 
 
 UNIT_EXPRESSIONS = {"caseworker": _holder, "team": _holder_team}
-UNITS = ("all", "caseworker", "team", "month")
 
 
 def _grouped(rows: QuerySet, child_ref: str, unit: str, month_field: str, **aggregates) -> dict:

@@ -4,6 +4,7 @@ with each indicator's definition next to its number, as charts with data tables 
 
 import csv
 from datetime import date
+from itertools import groupby
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -63,11 +64,6 @@ def dashboard(request):
     rows = selectors.dashboard(scope, period, unit, request.user.municipality_id)
     if request.GET.get("format") == "csv":
         return _csv(rows, period)
-    groups = []
-    for row in rows:
-        if not groups or groups[-1][0] != row.indicator.group:
-            groups.append((row.indicator.group, []))
-        groups[-1][1].append(row)
     return render(
         request,
         "insights/dashboard.html",
@@ -77,7 +73,10 @@ def dashboard(request):
             "period": period,
             "unit": unit,
             "unit_name": UNIT_NAMES[unit],
-            "groups": [(GROUP_NAMES[key], items) for key, items in groups],
+            "groups": [
+                (GROUP_NAMES[key], list(items))
+                for key, items in groupby(rows, key=lambda row: row.indicator.group)
+            ],
             "csv_query": request.GET.urlencode(),
         },
     )

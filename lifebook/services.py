@@ -16,7 +16,7 @@ from cases.models import ContributorLink
 from core.images import reencode_image, thumbnail_of
 from core.media import clean_media
 from core.services import save_recorded
-from lifebook.models import Attachment, Comment, Entry, Photo
+from lifebook.models import Attachment, BookExport, Comment, Entry, Photo
 
 
 def entries_visible_to(user, child):
@@ -283,3 +283,14 @@ def contributor_unlink(*, actor, link: ContributorLink, ended_on=None) -> Contri
         raise ValidationError({"ended_on": _("A link cannot end before it started.")})
     link.ended_on = ended_on
     return save_recorded(link, actor=actor)
+
+
+def book_request(*, child, requested_by, date_from=None, date_to=None) -> BookExport:
+    """Ask for the book as a PDF (all of it, or a period); the task worker makes it."""
+    from lifebook.tasks import render_book_task
+
+    export = BookExport.objects.create(
+        child=child, requested_by=requested_by, date_from=date_from, date_to=date_to
+    )
+    render_book_task.enqueue(export.pk)
+    return export

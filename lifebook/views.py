@@ -18,8 +18,7 @@ from core.forms import add_service_errors
 from core.media import MediaKind
 from lifebook import services
 from lifebook.forms import BookForm, CommentForm, EntryForm, InviteForm, LinkForm, TimelineFilter
-from lifebook.models import Attachment, BookExport, BookStatus, Entry, Photo
-from lifebook.tasks import render_book_task
+from lifebook.models import Attachment, BookStatus, Entry, Photo
 
 ENTRIES_PER_PAGE = 30
 
@@ -228,10 +227,7 @@ def book(request, child_id):
     child = child_for_request(request, child_id, record="lifebook_book")
     form = BookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        export = BookExport.objects.create(
-            child=child, requested_by=request.user, **form.cleaned_data
-        )
-        render_book_task.enqueue(export.pk)
+        export = services.book_request(child=child, requested_by=request.user, **form.cleaned_data)
         return redirect("lifebook:book_status", child_id=child.pk, export_id=export.pk)
     exports = list(child.book_exports.order_by("-created_at")[:10])
     return render(request, "lifebook/book.html", {"child": child, "form": form, "exports": exports})
@@ -241,15 +237,21 @@ def book(request, child_id):
 def book_status(request, child_id, export_id):
     """The progress while the book is made; HTMX asks again every two seconds until ready."""
     child = child_for_request(request, child_id, record="lifebook_book")
-    export = child.book_exports.filter(pk=export_id).first()
+    return book_progress(
+        request, child, child.book_exports.filter(pk=export_id), "lifebook/book_status.html"
+    )
+
+
+def book_progress(request, child, exports, page_template: str, **extra):
+    """The book among `exports` (already limited to this reader): its whole page, or for HTMX
+    only the progress, which asks again every two seconds until the book is ready."""
+    export = exports.first()
     if export is None:
         raise Http404
     template = (
-        "lifebook/_book_progress.html"
-        if request.headers.get("HX-Request")
-        else "lifebook/book_status.html"
+        "lifebook/_book_progress.html" if request.headers.get("HX-Request") else page_template
     )
-    return render(request, template, {"child": child, "export": export})
+    return render(request, template, {"child": child, "export": export, **extra})
 
 
 @login_required

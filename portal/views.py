@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from access.policy import own_child_for_portal
 from accounts.models import Role
+from accounts.views import photo_response
 from audit.models import AccessAction
 from audit.services import access_record
 from continuity.services import responsible_assignment
@@ -26,13 +27,12 @@ from core.forms import add_service_errors
 from feedback.views import answer_page
 from lifebook import services as lifebook_services
 from lifebook.forms import CommentForm, EntryForm
-from lifebook.models import BookExport
 from lifebook.originals import originals_zip
-from lifebook.tasks import render_book_task
 from lifebook.views import (
     add_from_form,
     attachment_download,
     book_pdf_download,
+    book_progress,
     photo_download,
     visible_entry_or_404,
 )
@@ -134,18 +134,11 @@ def home(request):
 def caseworker_photo(request):
     """The photo of the child's caseworker (or of the new one during a change)."""
     child = own_child_for_portal(request, record="portal_home")
+    if request.GET.get("new"):
+        change = selectors.caseworker_change(child)
+        return photo_response(change.new_caseworker if change else None)
     assignment = responsible_assignment(child)
-    change = selectors.caseworker_change(child)
-    person = (
-        change.new_caseworker
-        if change and request.GET.get("new")
-        else (assignment.caseworker if assignment else None)
-    )
-    if person is None or not person.photo:
-        raise Http404
-    response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return photo_response(assignment.caseworker if assignment else None)
 
 
 @child_required
@@ -435,8 +428,7 @@ def download(request):
     """From 18: my life book as a PDF (made in the background) and a zip of the originals."""
     child = _adult_child(request, "portal_download")
     if request.method == "POST":
-        export = BookExport.objects.create(child=child, requested_by=request.user)
-        render_book_task.enqueue(export.pk)
+        export = lifebook_services.book_request(child=child, requested_by=request.user)
         return redirect("portal:book_status", export_id=export.pk)
     exports = list(child.book_exports.filter(requested_by=request.user).order_by("-created_at")[:5])
     return render(request, "portal/download.html", {"child": child, "exports": exports})
@@ -445,15 +437,8 @@ def download(request):
 @child_required
 def book_status(request, export_id):
     child = _adult_child(request, "portal_download")
-    export = child.book_exports.filter(pk=export_id, requested_by=request.user).first()
-    if export is None:
-        raise Http404
-    template = (
-        "lifebook/_book_progress.html"
-        if request.headers.get("HX-Request")
-        else "portal/book_status.html"
-    )
-    return render(request, template, {"child": child, "export": export, "portal": True})
+    exports = child.book_exports.filter(pk=export_id, requested_by=request.user)
+    return book_progress(request, child, exports, "portal/book_status.html", portal=True)
 
 
 @child_required
