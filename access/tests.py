@@ -42,6 +42,15 @@ NON_CHILD_URLS = {
     "feedback:unlock",  # only ends the locked screen of the signed-in caseworker
     "feedback:team",  # leaders only, aggregated numbers: tested in feedback/tests.py
     "set_language",
+    # Insights: numbers only, scoped by role; small cells hidden for the analyst
+    # (insights/tests.py). The survey's answers are tied to no child (survey/tests.py).
+    "insights:self_assessment",
+    "insights:self_assessment_new",
+    "insights:export",
+    "survey:list",
+    "survey:report",
+    "survey:links",
+    "survey:answer",
     # The child's portal: no child id in its URLs; each page reads the signed-in child's own
     # case through the access helper, and another child's entries are not found (portal/tests.py)
     "portal:home",

@@ -3,6 +3,7 @@ Nothing can be deleted here: users are deactivated."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from simple_history.admin import SimpleHistoryAdmin
@@ -76,7 +77,7 @@ class UserAdmin(AdministratorOnly, SimpleHistoryAdmin, BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "title", "email", "phone"]}),
-        (_("Role"), {"fields": ["municipality", "role", "team", "is_active"]}),
+        (_("Role"), {"fields": ["municipality", "role", "team", "is_active", "left_on"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -112,6 +113,7 @@ class UserAdmin(AdministratorOnly, SimpleHistoryAdmin, BaseUserAdmin):
     def deactivate(self, request, queryset):
         for user in queryset:
             user.is_active = False
+            user.left_on = user.left_on or timezone.localdate()
             user._history_user = request.user
-            user.save(update_fields=["is_active"])
+            user.save(update_fields=["is_active", "left_on"])
         messages.success(request, _("Deactivated %(n)d users.") % {"n": queryset.count()})

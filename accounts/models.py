@@ -116,6 +116,8 @@ class User(AbstractUser):
     title = models.CharField(_("job title"), max_length=100, blank=True)
     # Shown to the children the caseworker holds, so they know who they will meet.
     photo = models.FileField(_("photo"), upload_to="staff/photos/", blank=True)
+    # Set when the account is deactivated; staff turnover is counted from it.
+    left_on = models.DateField(_("left"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

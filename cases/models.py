@@ -198,6 +198,10 @@ class Measure(KeptRecord):
     end_kind = models.CharField(
         _("how it ended"), max_length=10, choices=EndKind.choices, blank=True
     )
+    # Stored so that the insights can count in SQL by the same calendar months as the rules.
+    first_follow_up_due = models.DateField(
+        _("first follow-up due"), null=True, editable=False, db_index=True
+    )
 
     class Meta:
         verbose_name = _("measure")
@@ -206,6 +210,18 @@ class Measure(KeptRecord):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.started_on:%d.%m.%Y}"
+
+    def save(self, *args, **kwargs):
+        self.first_follow_up_due = self.first_follow_up_due_for(self.started_on)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "first_follow_up_due"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def first_follow_up_due_for(started_on: date) -> date:
+        """Barnets lov §§ 95-96: the first follow-up at the latest 3 months after support
+        starts."""
+        return add_months(started_on, settings.STEMME_FIRST_FOLLOW_UP_MONTHS)
 
     @property
     def is_placement(self) -> bool:
@@ -250,6 +266,8 @@ class Decision(KeptRecord):
     )
     child_told_on = models.DateField(_("the child was told on"), null=True, blank=True)
     child_told_how = models.CharField(_("how the child was told"), max_length=300, blank=True)
+    # Stored so that the insights can count in SQL by the same calendar months as the rules.
+    plan_due = models.DateField(_("plan due"), null=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("decision")
@@ -258,6 +276,23 @@ class Decision(KeptRecord):
 
     def __str__(self):
         return f"{self.subject} {self.decided_on:%d.%m.%Y}"
+
+    def save(self, *args, **kwargs):
+        self.plan_due = (
+            self.plan_due_for(self.decided_on, self.without_consent) if self.measure_id else None
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "plan_due"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def plan_due_for(decided_on: date, without_consent: bool) -> date:
+        """The day the child's plan must be adopted by: Barnets lov § 91, within 3 months of the
+        decision on a measure; § 92 (with § 47), before the decision for a placement without
+        consent."""
+        if without_consent:
+            return decided_on
+        return add_months(decided_on, settings.STEMME_PLAN_DEADLINE_MONTHS)
 
     @property
     def is_final(self) -> bool:

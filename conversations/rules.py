@@ -178,7 +178,7 @@ def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Du
                     planned_id=planned(child_id, lambda c: c.kind == ConversationKind.SUPERVISION),
                 )
             )
-        first_follow_up = add_months(started, settings.STEMME_FIRST_FOLLOW_UP_MONTHS)
+        first_follow_up = Measure.first_follow_up_due_for(started)
 
         def follows_up(c, m=measure):
             return c.measure_id == m["pk"] or (

@@ -54,6 +54,19 @@ def answer(request, token):
     return answer_page(request, feedback_request, reverse("feedback:answer", args=[token]))
 
 
+def posted_answer(post) -> tuple[str, int | None]:
+    """What the child pressed on a question page: ("decline" | "skip", None) or ("answer",
+    value); anything else is refused with a message the child understands. Shared by the
+    feedback tool and the children's survey."""
+    action = post.get("action", "answer")
+    if action in ("decline", "skip"):
+        return action, None
+    raw = post.get("value", "")
+    if not raw.isdigit():
+        raise ValidationError(_("Choose one of the answers on the screen."))
+    return "answer", int(raw)
+
+
 def answer_page(request, feedback_request, here: str):
     """One question at a time, each answer saved at once: a phone that dies loses nothing.
     Shared by the link and the child's portal (`here` is the page's own address)."""
@@ -73,21 +86,15 @@ def answer_page(request, feedback_request, here: str):
     items = list(feedback_request.version.items.all())
     error = ""
     if request.method == "POST":
-        action = request.POST.get("action", "answer")
-        if action == "decline":
-            services.decline(response=response)
-            return redirect(here)
-        item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
-        raw = request.POST.get("value", "")
         try:
+            action, value = posted_answer(request.POST)
+            if action == "decline":
+                services.decline(response=response)
+                return redirect(here)
+            item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
             if item is None:
                 raise ValidationError(_("Choose one of the answers on the screen."))
-            if action == "skip":
-                services.answer_item(response=response, item=item, value=None)
-            elif raw.isdigit():
-                services.answer_item(response=response, item=item, value=int(raw))
-            else:
-                raise ValidationError(_("Choose one of the answers on the screen."))
+            services.answer_item(response=response, item=item, value=value)
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:

@@ -32,12 +32,24 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Concat, TruncDate, TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import PLACEMENT_KINDS, Assessment, Decision, EndKind, Measure
+from accounts.models import Municipality, Role, User
+from cases.models import (
+    PLACEMENT_KINDS,
+    Assessment,
+    ContributorLink,
+    Decision,
+    EndKind,
+    FollowUp,
+    Measure,
+)
 from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
 from conversations.models import Conversation, ConversationKind, ConversationStatus, Wish
 from feedback.models import FeedbackResponse, ItemAnswer, Outcome, Respondent
+from insights.models import SelfAssessment
+from lifebook.models import Entry
 from plans.models import ChildPlan, Complaint, WishAnswer
 
 
@@ -65,27 +77,61 @@ class Period:
         return Q(**{f"{field}__gte": self.start, f"{field}__lte": self.end})
 
 
+@dataclass(frozen=True)
+class Population:
+    """Whom an indicator counts: children (a queryset of their pks), the caseworkers (a
+    queryset of their pks) and the municipalities (their ids)."""
+
+    children: QuerySet
+    staff: QuerySet
+    municipalities: tuple[int, ...]
+
+
 @dataclass
 class Figure:
-    """One indicator for one unit: `met` of `counted`, or an average over `counted`."""
+    """One indicator for one unit: `met` of `counted`, or an average over `counted`;
+    `people` is how many children (or caseworkers) stand behind it, for small-cell
+    suppression."""
 
     counted: int
     met: Decimal | int | None
+    people: int | None = None
+    suppressed: bool = False
+
+    def is_small(self, minimum: int) -> bool:
+        """Too few people behind it to show outside the municipality without identifying
+        anyone."""
+        return 0 < (self.counted if self.people is None else self.people) < minimum
 
     @property
     def share(self) -> float | None:
-        if not self.counted or self.met is None:
+        if self.suppressed or not self.counted or self.met is None:
             return None
         return round(100 * float(self.met) / self.counted, 1)
 
     def value(self, kind: str):
         """The number shown: per cent for a share, the average (0-10) or ratio itself, or
         the count."""
+        if self.suppressed:
+            return None
         if kind == "share":
             return self.share
         if kind == "count":
             return self.counted
         return None if self.met is None else float(self.met)
+
+
+def suppress(figures: list[Figure], minimum: int) -> None:
+    """Hide every figure that fewer than `minimum` people stand behind — and, when only one
+    of a breakdown is hidden, the next smallest too, so it cannot be found by subtracting the
+    others from the total."""
+    small = [figure for figure in figures if figure.is_small(minimum)]
+    for figure in small:
+        figure.suppressed = True
+    if len(small) == 1:
+        shown = [f for f in figures if not f.suppressed and f.counted]
+        if shown:
+            min(shown, key=lambda f: f.counted if f.people is None else f.people).suppressed = True
 
 
 @dataclass(frozen=True)
@@ -95,8 +141,10 @@ class Indicator:
     name: str
     definition: str
     reference: str
-    kind: str  # "share" (per cent), "average" (0-10), "count"
-    figures: Callable  # (children, period, unit) -> {unit value: Figure}
+    kind: str  # "share" (per cent), "average" (0-10), "ratio", "count"
+    figures: Callable  # (population, period, unit) -> {unit value: Figure}
+    # Measured at the end of the period (a caseload, a score): not split month by month.
+    snapshot: bool = False
 
 
 def _holder(child_ref: str) -> Subquery:
@@ -116,7 +164,15 @@ def _holder_team(child_ref: str) -> Subquery:
     )
 
 
-UNIT_EXPRESSIONS = {"caseworker": _holder, "team": _holder_team}
+def _child_municipality(child_ref: str) -> F:
+    return F(child_ref.removesuffix("_id") + "__municipality_id")
+
+
+UNIT_EXPRESSIONS = {
+    "caseworker": _holder,
+    "team": _holder_team,
+    "municipality": _child_municipality,
+}
 
 
 def _grouped(rows: QuerySet, child_ref: str, unit: str, month_field: str, **aggregates) -> dict:
@@ -139,10 +195,10 @@ def share(
     met: Callable,
     month_field: str,
 ) -> Callable:
-    """An indicator counting records (`model_rows(children, period)`) and those that `met`."""
+    """An indicator counting records (`model_rows(period)`) and those that `met`."""
 
-    def figures(children, period: Period, unit: str) -> dict:
-        rows = model_rows(children, period).filter(**{f"{child_ref}__in": children})
+    def figures(population: Population, period: Period, unit: str) -> dict:
+        rows = model_rows(period).filter(**{f"{child_ref}__in": population.children})
         found = _grouped(
             rows,
             child_ref,
@@ -150,8 +206,11 @@ def share(
             month_field,
             counted=Count("pk", distinct=True),
             met=Count("pk", filter=met(period), distinct=True),
+            people=Count(child_ref, distinct=True),
         )
-        return {key: Figure(row["counted"], row["met"]) for key, row in found.items()}
+        return {
+            key: Figure(row["counted"], row["met"], row["people"]) for key, row in found.items()
+        }
 
     return figures
 
@@ -159,14 +218,14 @@ def share(
 def average(outcomes: tuple[str, ...]) -> Callable:
     """The average of the child's answers (0-10) to the questions about these outcomes."""
 
-    def figures(children, period: Period, unit: str) -> dict:
+    def figures(population: Population, period: Period, unit: str) -> dict:
         rows = ItemAnswer.objects.filter(
             item__outcome__in=outcomes,
             value__isnull=False,
             response__respondent=Respondent.CHILD,
             response__completed_at__date__gte=period.start,
             response__completed_at__date__lte=period.end,
-            response__child_id__in=children,
+            response__child_id__in=population.children,
         )
         found = _grouped(
             rows,
@@ -175,10 +234,13 @@ def average(outcomes: tuple[str, ...]) -> Callable:
             "response__completed_at",
             counted=Count("pk"),
             met=Avg("normalized"),
+            people=Count("response__child_id", distinct=True),
         )
         return {
             key: Figure(
-                row["counted"], round(Decimal(row["met"] or 0), 1) if row["counted"] else None
+                row["counted"],
+                round(Decimal(row["met"] or 0), 1) if row["counted"] else None,
+                row["people"],
             )
             for key, row in found.items()
         }
@@ -193,7 +255,7 @@ def _local_day(field: str):
 # --- Compliance -----------------------------------------------------------------------------
 
 
-def _final_decisions(children, period):
+def _final_decisions(period):
     return Decision.objects.filter(period.contains("decided_on"), finalised_at__isnull=False)
 
 
@@ -220,11 +282,11 @@ def _heard_before(period) -> Q:
     return Q(Exists(linked)) | Q(Exists(before))
 
 
-def _assessments(children, period):
+def _assessments(period):
     return Assessment.objects.filter(period.contains("completed_on"))
 
 
-def _placed_a_year(children, period):
+def _placed_a_year(period):
     """Placements open at the end of the period that had run for at least a year by then."""
     return Measure.objects.filter(
         kind__in=PLACEMENT_KINDS,
@@ -249,10 +311,60 @@ def _two_supervisions(period) -> Q:
     return Q(Exists(visits))
 
 
+def _measures_due_follow_up(period):
+    """Measures whose first follow-up fell due in the period (and by today), unless the measure
+    had ended before it was due."""
+    end = min(period.end, timezone.localdate())
+    return Measure.objects.filter(
+        first_follow_up_due__gte=period.start, first_follow_up_due__lte=end
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=F("first_follow_up_due")))
+
+
+def _followed_up_in_time(period) -> Q:
+    """Barnets lov §§ 95-96, as conversations.rules: a follow-up conversation held (or not held
+    for a recorded reason) for the measure, or a follow-up conversation after it started, on or
+    before the due day — or a follow-up recorded as held in that time."""
+    done = (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
+    conversation = (
+        Conversation.objects.filter(child_id=OuterRef("case__child_id"), status__in=done)
+        .filter(Q(measure_id=OuterRef("pk")) | Q(kind=ConversationKind.FOLLOW_UP))
+        .annotate(day=_local_day(Coalesce("held_at", "planned_at")))
+        .filter(day__gte=OuterRef("started_on"), day__lte=OuterRef("first_follow_up_due"))
+    )
+    recorded = FollowUp.objects.filter(
+        case_id=OuterRef("case_id"),
+        held_on__gte=OuterRef("started_on"),
+        held_on__lte=OuterRef("first_follow_up_due"),
+    )
+    return Q(Exists(conversation)) | Q(Exists(recorded))
+
+
+def _placements_due_plan(period):
+    """Final decisions on a placement whose plan fell due in the period (and by today)."""
+    end = min(period.end, timezone.localdate())
+    return Decision.objects.filter(
+        finalised_at__isnull=False,
+        measure__kind__in=PLACEMENT_KINDS,
+        plan_due__gte=period.start,
+        plan_due__lte=end,
+    )
+
+
+def _plan_in_time(period) -> Q:
+    """Barnets lov §§ 91-92, as plans.rules: a plan adopted by the due day, for this decision or
+    adopted on or after it."""
+    plans = ChildPlan.objects.filter(
+        child_id=OuterRef("case__child_id"),
+        adopted_on__isnull=False,
+        adopted_on__lte=OuterRef("plan_due"),
+    ).filter(Q(decision_id=OuterRef("pk")) | Q(adopted_on__gte=OuterRef("decided_on")))
+    return Q(Exists(plans))
+
+
 # --- The children's experience and the outcomes ----------------------------------------------
 
 
-def _held_meetings(children, period):
+def _held_meetings(period):
     return Conversation.objects.filter(
         status=ConversationStatus.HELD,
         held_at__date__gte=period.start,
@@ -277,7 +389,7 @@ def _view_weighed(period) -> Q:
     return ~Q(childs_view="") & ~Q(how_weighed="")
 
 
-def _wishes(children, period):
+def _wishes(period):
     return Wish.objects.filter(created_at__date__gte=period.start, created_at__date__lte=period.end)
 
 
@@ -285,7 +397,7 @@ def _answered(period) -> Q:
     return Q(Exists(WishAnswer.objects.filter(wish_id=OuterRef("pk"))))
 
 
-def _plans_responded(children, period):
+def _plans_responded(period):
     return ChildPlan.objects.filter(period.contains("adopted_on"), child_agrees__isnull=False)
 
 
@@ -293,7 +405,7 @@ def _agrees(period) -> Q:
     return Q(child_agrees=True)
 
 
-def _handovers(children, period):
+def _handovers(period):
     return Handover.objects.filter(
         status=HandoverStatus.COMPLETED,
         finished_at__date__gte=period.start,
@@ -305,11 +417,11 @@ def _joint_meeting(period) -> Q:
     return Q(joint_meeting_at__isnull=False)
 
 
-def _caseworkers_per_child(children, period: Period, unit: str) -> dict:
+def _caseworkers_per_child(population: Population, period: Period, unit: str) -> dict:
     """Distinct fixed caseworkers per child over the year up to the end of the period."""
     year_start = period.end - timedelta(days=365)
     rows = CaseworkerAssignment.objects.filter(
-        child_id__in=children,
+        child_id__in=population.children,
         kind=AssignmentKind.RESPONSIBLE,
         started_at__date__lte=period.end,
     ).filter(Q(ended_at__isnull=True) | Q(ended_at__date__gt=year_start))
@@ -327,19 +439,48 @@ def _caseworkers_per_child(children, period: Period, unit: str) -> dict:
         key: Figure(
             row["counted"],
             round(Decimal(row["pairs"]) / row["counted"], 2) if row["counted"] else None,
+            row["counted"],
         )
         for key, row in found.items()
+    }
+
+
+def _self_assessment(population: Population, period: Period, unit: str) -> dict:
+    """The municipality's latest self-assessment score (0-100) in the period, averaged over the
+    municipalities counted; month by month, each month's rounds."""
+    rounds = SelfAssessment.objects.filter(municipality_id__in=population.municipalities).filter(
+        period.contains("carried_out_on")
+    )
+    if unit in ("caseworker", "team"):
+        return {}
+    if unit == "month":
+        found = (
+            rounds.annotate(unit=TruncMonth("carried_out_on", output_field=DateField()))
+            .values("unit")
+            .annotate(counted=Count("pk"), met=Avg("score"))
+        )
+        return {row["unit"]: Figure(row["counted"], round(Decimal(row["met"]), 1)) for row in found}
+    latest, counted = {}, {}
+    for row in rounds.order_by("carried_out_on", "pk").values("municipality_id", "score"):
+        latest[row["municipality_id"]] = row["score"]
+        counted[row["municipality_id"]] = counted.get(row["municipality_id"], 0) + 1
+    if unit == "municipality":
+        return {key: Figure(counted[key], Decimal(score)) for key, score in latest.items()}
+    if not latest:
+        return {None: Figure(0, None)}
+    return {
+        None: Figure(sum(counted.values()), round(Decimal(sum(latest.values())) / len(latest), 1))
     }
 
 
 # --- Workload ---------------------------------------------------------------------------------
 
 
-def _complaints(children, period):
+def _complaints(period):
     return Complaint.objects.filter(period.contains("received_on"))
 
 
-def _placements_ended(children, period):
+def _placements_ended(period):
     return Measure.objects.filter(kind__in=PLACEMENT_KINDS).filter(period.contains("ended_on"))
 
 
@@ -349,6 +490,131 @@ def _broke_down(period) -> Q:
 
 def _everything(period) -> Q:
     return Q(pk__isnull=False)
+
+
+def _caseloads(population: Population, period: Period) -> list[dict]:
+    """Each caseworker's number of children held as fixed caseworker at the end of the
+    period."""
+    end = period.end
+    return list(
+        CaseworkerAssignment.objects.filter(
+            caseworker_id__in=population.staff,
+            kind=AssignmentKind.RESPONSIBLE,
+            started_at__date__lte=end,
+        )
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gt=end))
+        .values("caseworker_id", "caseworker__team_id", "caseworker__municipality_id")
+        .annotate(children=Count("child_id", distinct=True))
+    )
+
+
+STAFF_UNITS = {
+    "all": None,
+    "caseworker": "caseworker_id",
+    "team": "caseworker__team_id",
+    "municipality": "caseworker__municipality_id",
+}
+
+
+def _by_staff_unit(rows: list[dict], unit: str) -> dict:
+    groups: dict = {}
+    field = STAFF_UNITS.get(unit)
+    if unit not in STAFF_UNITS:
+        return {}
+    for row in rows:
+        groups.setdefault(row[field] if field else None, []).append(row)
+    return groups
+
+
+def _caseload(population: Population, period: Period, unit: str) -> dict:
+    """Children per caseworker: `counted` children, the value the average per caseworker."""
+    return {
+        key: Figure(
+            sum(r["children"] for r in rows),
+            round(Decimal(sum(r["children"] for r in rows)) / len(rows), 1),
+            len(rows),
+        )
+        for key, rows in _by_staff_unit(_caseloads(population, period), unit).items()
+    }
+
+
+def _over_threshold(population: Population, period: Period, unit: str) -> dict:
+    """Caseworkers holding more children than their municipality's caseload threshold."""
+    thresholds = {
+        m.pk: m.effective_caseload_threshold()
+        for m in Municipality.objects.filter(pk__in=population.municipalities)
+    }
+    return {
+        key: Figure(
+            len(rows),
+            sum(
+                1
+                for r in rows
+                if r["children"] > thresholds.get(r["caseworker__municipality_id"], 10**6)
+            ),
+            len(rows),
+        )
+        for key, rows in _by_staff_unit(_caseloads(population, period), unit).items()
+    }
+
+
+def _turnover(population: Population, period: Period, unit: str) -> dict:
+    """Caseworkers employed during the period, and how many of them left in it."""
+    if unit == "month":
+        return {}
+    staff = User.objects.filter(
+        pk__in=population.staff, role=Role.CASEWORKER, date_joined__date__lte=period.end
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=period.start))
+    aggregates = {
+        "counted": Count("pk"),
+        "met": Count("pk", filter=Q(left_on__lte=period.end)),
+    }
+    if unit == "all":
+        found = {None: staff.aggregate(**aggregates)}
+    else:
+        field = {"caseworker": "pk", "team": "team_id", "municipality": "municipality_id"}[unit]
+        found = {
+            row.pop("unit"): row
+            for row in staff.annotate(unit=F(field)).values("unit").annotate(**aggregates)
+        }
+    return {key: Figure(row["counted"], row["met"], row["counted"]) for key, row in found.items()}
+
+
+def _lifebook_overdue(population: Population, period: Period, unit: str) -> dict:
+    """Contributors obliged to write in a child's life book (a cadence for their role) whose
+    next entry was overdue at the end of the period, as lifebook.services.contributors_behind
+    counts them."""
+    if unit == "month":
+        return {}
+    end = period.end
+    cadences = {role: days for role, days in settings.STEMME_LIFEBOOK_CADENCE_DAYS.items() if days}
+    last_entry = Subquery(
+        Entry.objects.filter(
+            child_id=OuterRef("child_id"), author_id=OuterRef("user_id"), created_at__date__lte=end
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    links = (
+        ContributorLink.objects.filter(
+            child_id__in=population.children, role__in=cadences, started_on__lte=end
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+        .annotate(since=Coalesce(_local_day(last_entry), "started_on"))
+    )
+    behind = Q()
+    for role, days in cadences.items():
+        behind |= Q(role=role, since__lt=end - timedelta(days=days))
+    found = _grouped(
+        links,
+        "child_id",
+        unit,
+        "started_on",
+        counted=Count("pk"),
+        met=Count("pk", filter=behind),
+        people=Count("child_id", distinct=True),
+    )
+    return {key: Figure(r["counted"], r["met"], r["people"]) for key, r in found.items()}
 
 
 INDICATORS = [
@@ -381,6 +647,35 @@ INDICATORS = [
             lambda period: Q(completed_on__lte=F("deadline")),
             "completed_on",
         ),
+    ),
+    Indicator(
+        "follow_up_on_time",
+        Group.COMPLIANCE,
+        _("First follow-up within 3 months"),
+        _(
+            "Measures whose first follow-up fell due in the period, where a follow-up "
+            "conversation was held (or not held for a recorded reason) or a follow-up was "
+            "recorded as held between the start of the measure and the due day, 3 months after "
+            "it started."
+        ),
+        "Barnets lov §§ 95-96",
+        "share",
+        share(
+            _measures_due_follow_up, "case__child_id", _followed_up_in_time, "first_follow_up_due"
+        ),
+    ),
+    Indicator(
+        "plans_on_time",
+        Group.COMPLIANCE,
+        _("Plans within 3 months"),
+        _(
+            "Final decisions on a placement whose plan fell due in the period, where the "
+            "child's plan was adopted by the due day: 3 months after the decision, or before it "
+            "for a placement without consent."
+        ),
+        "Barnets lov §§ 91-92",
+        "share",
+        share(_placements_due_plan, "case__child_id", _plan_in_time, "plan_due"),
     ),
     Indicator(
         "supervision_twice",
@@ -507,6 +802,68 @@ INDICATORS = [
         "Barnets lov § 5",
         "share",
         share(_final_decisions, "case__child_id", _view_weighed, "decided_on"),
+    ),
+    Indicator(
+        "keeps_developing",
+        Group.OUTCOMES,
+        _("7. The municipality keeps developing how it involves children"),
+        _(
+            "The score (0-100) of the municipality's latest self-assessment in the period "
+            "against the seven recommendations of Partnerskab om Børnene Først."
+        ),
+        "Partnerskab om Børnene Først (2023)",
+        "score",
+        _self_assessment,
+    ),
+    Indicator(
+        "caseload",
+        Group.WORKLOAD,
+        _("Children per caseworker"),
+        _(
+            "Children held as fixed caseworker at the end of the period, per caseworker "
+            "holding any (the Danish association of social workers recommends 20-30; the "
+            "municipality's threshold is a setting)."
+        ),
+        "Dansk Socialrådgiverforening",
+        "ratio",
+        _caseload,
+        snapshot=True,
+    ),
+    Indicator(
+        "over_threshold",
+        Group.WORKLOAD,
+        _("Caseworkers above the caseload threshold"),
+        _(
+            "Caseworkers holding children at the end of the period who hold more than the "
+            "municipality's caseload threshold."
+        ),
+        "Dansk Socialrådgiverforening",
+        "share",
+        _over_threshold,
+        snapshot=True,
+    ),
+    Indicator(
+        "turnover",
+        Group.WORKLOAD,
+        _("Caseworker turnover"),
+        _("Caseworkers employed during the period, and the share of them who left in it."),
+        "Barnets lov § 3 (fast myndighedsperson)",
+        "share",
+        _turnover,
+        snapshot=True,
+    ),
+    Indicator(
+        "lifebook_overdue",
+        Group.WORKLOAD,
+        _("Life-book contributions overdue"),
+        _(
+            "Carers and others obliged to write in a child's life book on a cadence, and the "
+            "share of them whose next entry was overdue at the end of the period."
+        ),
+        "Barnets livsbog (Stemme)",
+        "share",
+        _lifebook_overdue,
+        snapshot=True,
     ),
     Indicator(
         "complaints",

@@ -13,7 +13,7 @@ from cases.models import Decision
 from cases.services import current_case
 from conftest import answer_feedback, make_child
 from conversations.models import Conversation, Wish
-from insights.indicators import BY_KEY, Period
+from insights.indicators import BY_KEY, Period, Population
 from plans.models import WishAnswer
 
 TODAY = date(2026, 11, 20)
@@ -25,9 +25,16 @@ def _figure(key, children, period=YEAR, unit="all"):
 
 
 def _children(*children):
+    """The population of these children, their municipality's caseworkers and municipality."""
+    from accounts.models import Role, User
     from cases.models import Child
 
-    return Child.objects.filter(pk__in=[c.pk for c in children]).values("pk")
+    municipalities = tuple({c.municipality_id for c in children})
+    return Population(
+        Child.objects.filter(pk__in=[c.pk for c in children]).values("pk"),
+        User.objects.filter(municipality_id__in=municipalities, role=Role.CASEWORKER).values("pk"),
+        municipalities,
+    )
 
 
 def _aware(day: date):
@@ -202,3 +209,211 @@ def test_the_dashboard_costs_the_same_queries_for_more_children(
     for serial in range(40, 50):
         answer_feedback(make_child(municipality, caseworker, serial=serial), caseworker, [7] * 5)
     assert count() == before
+
+
+def _measure(caseworker, child, started, **extra):
+    from cases.services import measure_add
+
+    return measure_add(actor=caseworker, child=child, started_on=started, **extra)
+
+
+def _follow_up_talk(child, caseworker, day, **extra):
+    return Conversation.objects.create(
+        child=child,
+        kind="follow_up",
+        status="held",
+        planned_at=_aware(day),
+        held_at=_aware(day),
+        place="x",
+        created_by=caseworker,
+        **extra,
+    )
+
+
+def test_first_follow_up_on_the_due_day_counts_the_day_after_does_not(municipality, caseworker):
+    # Started 30 Nov 2025: the first follow-up is due 28 Feb 2026 (calendar months).
+    in_time = make_child(municipality, caseworker, serial=61)
+    late = make_child(municipality, caseworker, serial=62)
+    recorded = make_child(municipality, caseworker, serial=63)
+    for child in (in_time, late, recorded):
+        measure = _measure(caseworker, child, date(2025, 11, 30), kind="family_support")
+        assert measure.first_follow_up_due == date(2026, 2, 28)
+    _follow_up_talk(in_time, caseworker, date(2026, 2, 28))
+    _follow_up_talk(late, caseworker, date(2026, 3, 1))
+    from cases.services import follow_up_add
+
+    follow_up_add(
+        actor=caseworker, child=recorded, due_on=date(2026, 2, 28), held_on=date(2026, 2, 20)
+    )
+    figure = _figure("follow_up_on_time", _children(in_time, late, recorded))[None]
+    assert (figure.counted, figure.met) == (3, 2)
+
+
+def test_plans_within_three_months_of_the_placement_decision(municipality, caseworker):
+    from plans.models import ChildPlan
+
+    on_time = make_child(municipality, caseworker, serial=64)
+    late = make_child(municipality, caseworker, serial=65)
+    for child, adopted in ((on_time, date(2026, 4, 15)), (late, date(2026, 4, 16))):
+        measure = _measure(caseworker, child, date(2026, 1, 15), kind="foster_care")
+        decision = Decision.objects.create(
+            case=current_case(child),
+            decided_on=date(2026, 1, 15),
+            subject="Anbringelse",
+            measure=measure,
+            finalised_at=_aware(date(2026, 1, 15)),
+        )
+        assert decision.plan_due == date(2026, 4, 15)
+        ChildPlan.objects.create(
+            child=child,
+            kind="child",
+            adopted_on=adopted,
+            next_review_on=date(2026, 10, 1),
+            created_by=caseworker,
+        )
+    support = make_child(municipality, caseworker, serial=66)  # not a placement: not counted
+    Decision.objects.create(
+        case=current_case(support),
+        decided_on=date(2026, 1, 15),
+        subject="Støtte",
+        measure=_measure(caseworker, support, date(2026, 1, 15), kind="family_support"),
+        finalised_at=_aware(date(2026, 1, 15)),
+    )
+    figure = _figure("plans_on_time", _children(on_time, late, support))[None]
+    assert (figure.counted, figure.met) == (2, 1)
+
+
+def test_caseload_and_caseworkers_above_the_threshold(
+    municipality, caseworker, colleague, settings
+):
+    municipality.caseload_threshold = 2
+    municipality.save()
+    mine = [make_child(municipality, caseworker, serial=70 + i) for i in range(3)]
+    theirs = [make_child(municipality, colleague, serial=80 + i) for i in range(2)]
+    population = _children(*mine, *theirs)
+    today = Period(timezone.localdate(), timezone.localdate())
+    caseload = BY_KEY["caseload"].figures(population, today, "all")[None]
+    assert (caseload.counted, float(caseload.met)) == (5, 2.5)
+    per_caseworker = BY_KEY["caseload"].figures(population, today, "caseworker")
+    assert {k: f.counted for k, f in per_caseworker.items()} == {caseworker.pk: 3, colleague.pk: 2}
+    above = BY_KEY["over_threshold"].figures(population, today, "all")[None]
+    assert (above.counted, above.met) == (2, 1)
+
+
+def test_turnover_counts_caseworkers_who_left_in_the_period(municipality, caseworker, colleague):
+    colleague.is_active, colleague.left_on = False, date(2026, 6, 30)
+    colleague.save()
+    population = _children(make_child(municipality, caseworker, serial=90))
+    figure = BY_KEY["turnover"].figures(population, YEAR, "all")[None]
+    assert (figure.counted, figure.met) == (2, 1)
+    before = Period(date(2026, 1, 1), date(2026, 6, 29))
+    assert BY_KEY["turnover"].figures(population, before, "all")[None].met == 0
+
+
+def test_lifebook_contributions_overdue_follow_the_cadence(child, foster_carer, settings):
+    from lifebook.models import Entry
+
+    settings.STEMME_LIFEBOOK_CADENCE_DAYS = {"foster_carer": 30}
+    link = child.contributor_links.get()
+    link.started_on = timezone.localdate() - timedelta(days=100)
+    link.save()
+    today = Period(timezone.localdate(), timezone.localdate())
+    behind = BY_KEY["lifebook_overdue"].figures(_children(child), today, "all")[None]
+    assert (behind.counted, behind.met) == (1, 1)
+    Entry.objects.create(
+        child=child, author=foster_carer, happened_on=timezone.localdate(), title="Fodbold"
+    )
+    now = BY_KEY["lifebook_overdue"].figures(_children(child), today, "all")[None]
+    assert (now.counted, now.met) == (1, 0)
+
+
+def test_the_self_assessment_is_scored_kept_over_time_and_is_outcome_seven(
+    child, head, caseworker, client_for
+):
+    from insights.models import STATEMENTS, SelfAssessment
+
+    client = client_for(head)
+    answers = {f"agree_{key}": "2" for key in STATEMENTS}  # "partly" everywhere: 50
+    incomplete = client.post(
+        reverse("insights:self_assessment_new"), {"carried_out_on": "2026-03-01", "agree_1a": "4"}
+    )
+    assert incomplete.status_code == 400 and not SelfAssessment.objects.exists()
+    client.post(
+        reverse("insights:self_assessment_new"), {"carried_out_on": "2026-03-01", **answers}
+    )
+    answers["agree_7b"] = "4"
+    answers["agree_1a"] = "4"
+    client.post(
+        reverse("insights:self_assessment_new"),
+        {"carried_out_on": "2026-09-01", "note": "Mere 'du sagde – vi gjorde'", **answers},
+    )
+    assert list(SelfAssessment.objects.values_list("score", flat=True)) == [57, 50]
+    history = client.get(reverse("insights:self_assessment")).content.decode()
+    assert "57" in history and "50" in history and "Mere" in history
+    latest = _figure("keeps_developing", _children(child))[None]
+    assert (latest.counted, float(latest.met)) == (2, 57.0)
+    assert client_for(caseworker).get(reverse("insights:self_assessment_new")).status_code == 403
+
+
+def test_small_cells_are_hidden_with_one_more_so_they_cannot_be_subtracted():
+    from insights.indicators import Figure, suppress
+
+    four, five, six = Figure(4, 2, 4), Figure(5, 1, 5), Figure(9, 3, 6)
+    suppress([four, five, six], 5)
+    assert (four.suppressed, five.suppressed, six.suppressed) == (True, True, False)
+    assert four.value("share") is None and six.value("share") == 33.3
+    shown = [Figure(5, 1, 5), Figure(7, 1, 7)]
+    suppress(shown, 5)
+    assert not any(figure.suppressed for figure in shown)
+
+
+def test_the_research_export_is_pseudonymised_and_suppresses_small_cells(
+    municipality, caseworker, west_caseworker
+):
+    from insights import export
+
+    children = [make_child(municipality, caseworker, serial=100 + i) for i in range(6)]
+    children += [make_child(municipality, west_caseworker, serial=110 + i) for i in range(2)]
+    for child in children:
+        Wish.objects.create(
+            child=child,
+            conversation=_follow_up_talk(child, caseworker, timezone.localdate()),
+            text="ønske",
+        )
+    period = Period(timezone.localdate(), timezone.localdate())
+    out = io.StringIO()
+    export.write(out, "a-long-evaluator-key", period)
+    text = out.getvalue()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    influence = [row for row in rows if row["indicator"] == "influence"]
+    whole = next(row for row in influence if not row["team"])
+    assert whole["counted"] == "8" and whole["suppressed"] == "no"
+    teams = sorted((row for row in influence if row["team"]), key=lambda r: r["counted"])
+    # West's 2 children are hidden, and so the other team's 6 (or it could be subtracted).
+    assert [row["suppressed"] for row in teams] == ["yes", "yes"]
+    assert all(row["counted"] == "" for row in teams)
+    for child in children:
+        assert child.cpr not in text and child.first_name not in text
+    assert municipality.name not in text and municipality.code not in whole["municipality"]
+    again = io.StringIO()
+    export.write(again, "a-long-evaluator-key", period)
+    assert again.getvalue() == text  # stable pseudonyms for the same key
+    other = io.StringIO()
+    export.write(other, "another-evaluator-key", period)
+    assert whole["municipality"] not in other.getvalue()
+
+
+def test_the_analyst_sees_aggregates_only_with_small_cells_hidden(child, analyst, head, client_for):
+    page = client_for(analyst).get(reverse("insights:dashboard")).content.decode()
+    assert child.first_name not in page and child.cpr not in page
+    assert "skjult: for få" in page
+    assert (
+        "skjult: for få" not in client_for(head).get(reverse("insights:dashboard")).content.decode()
+    )
+    response = client_for(analyst).post(
+        reverse("insights:export"),
+        {"key": "x" * 20, "date_from": "2026-01-01", "date_to": "2026-12-31"},
+    )
+    assert response.status_code == 200 and child.cpr not in response.content.decode()
+    short = client_for(analyst).post(reverse("insights:export"), {"key": "short"})
+    assert short.status_code == 400

@@ -6,43 +6,31 @@ import csv
 from datetime import date
 from itertools import groupby
 
-from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from insights import selectors
+from accounts.models import Role
+from core.forms import add_service_errors
+from insights import export as research_export
+from insights import selectors, services
+from insights.forms import ExportForm, PeriodForm, SelfAssessmentForm
 from insights.indicators import GROUP_NAMES, Period
+from insights.models import RECOMMENDATIONS, SelfAssessment
+from survey import services as survey_services
 
+EXPORTERS = (Role.ANALYST, Role.HEAD_OF_DEPARTMENT)
 UNIT_NAMES = {
     "all": gettext_lazy("All together"),
     "caseworker": gettext_lazy("Per caseworker"),
     "team": gettext_lazy("Per team"),
     "month": gettext_lazy("Month by month"),
 }
-
-
-class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
-    by = forms.ChoiceField(label=gettext_lazy("Show"), required=False)
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["by"].choices = [(unit, UNIT_NAMES[unit]) for unit in units]
-        for name in ("date_from", "date_to"):
-            self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The start must come before the end."))
-        return data
 
 
 def _period_and_unit(form, scope, today: date):
@@ -59,7 +47,7 @@ def dashboard(request):
     scope = selectors.scope_for(request.user)
     if scope is None:
         raise PermissionDenied
-    form = PeriodForm(request.GET or None, units=scope.units)
+    form = PeriodForm(request.GET or None, units=scope.units, unit_names=UNIT_NAMES)
     period, unit = _period_and_unit(form, scope, timezone.localdate())
     rows = selectors.dashboard(scope, period, unit, request.user.municipality_id)
     if request.GET.get("format") == "csv":
@@ -78,6 +66,8 @@ def dashboard(request):
                 for key, items in groupby(rows, key=lambda row: row.indicator.group)
             ],
             "csv_query": request.GET.urlencode(),
+            "show_survey": survey_services.may_read(request.user),
+            "show_export": request.user.role in EXPORTERS,
         },
     )
 
@@ -104,3 +94,81 @@ def _csv(rows, period) -> HttpResponse:
                 ]
             )
     return response
+
+
+@login_required
+def self_assessment(request):
+    """The municipality's rounds of the self-assessment, newest first, with their scores."""
+    if selectors.scope_for(request.user) is None:
+        raise PermissionDenied
+    rounds = (
+        SelfAssessment.objects.filter(municipality_id=request.user.municipality_id)
+        .prefetch_related("answers")
+        .order_by("-carried_out_on", "-pk")[:40]
+    )
+    numbers = [number for number, _name, _items in RECOMMENDATIONS]
+    return render(
+        request,
+        "insights/self_assessment.html",
+        {
+            "rounds": [
+                {
+                    "assessment": round_,
+                    "scores": [round_.scores_by_recommendation().get(n) for n in numbers],
+                }
+                for round_ in rounds
+            ],
+            "names": [(number, name) for number, name, _items in RECOMMENDATIONS],
+            "may_assess": services.may_self_assess(request.user),
+        },
+    )
+
+
+@login_required
+def self_assessment_new(request):
+    if not services.may_self_assess(request.user):
+        raise PermissionDenied
+    form = SelfAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_assessment_record(
+                actor=request.user,
+                carried_out_on=form.cleaned_data["carried_out_on"],
+                agreements=form.agreements(),
+                comments=form.comments(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("insights:self_assessment")
+    return render(
+        request,
+        "insights/self_assessment_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def export(request):
+    """The analyst's pseudonymised export of the municipality's indicators, as evaluators get
+    it: no names, no CPR numbers, small cells hidden."""
+    if request.user.role not in EXPORTERS:
+        raise PermissionDenied
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        period = Period(data["date_from"], data["date_to"])
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="stemme-research-{period.start}-{period.end}.csv"'
+        )
+        research_export.write(response, data["key"], period, [request.user.municipality_id])
+        return response
+    return render(
+        request,
+        "insights/export.html",
+        {"form": form, "small_cell": settings.STEMME_SMALL_CELL},
+        status=400 if form.errors else 200,
+    )

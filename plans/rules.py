@@ -13,7 +13,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases.models import PLACEMENT_KINDS, Decision
-from core.dates import add_months
 from plans.models import ChildPlan, PlanKind
 
 
@@ -35,13 +34,6 @@ class PlanDue:
         return self.due_on < timezone.localdate()
 
 
-def plan_due_on(decided_on: date, without_consent: bool) -> date:
-    """The day the plan must be adopted by."""
-    if without_consent:
-        return decided_on  # § 92: before the decision
-    return add_months(decided_on, settings.STEMME_PLAN_DEADLINE_MONTHS)
-
-
 def plans_due(child_ids, today: date | None = None) -> dict[int, list[PlanDue]]:
     """{child id: decisions on a measure still waiting for an adopted plan}."""
     today = today or timezone.localdate()
@@ -54,7 +46,15 @@ def plans_due(child_ids, today: date | None = None) -> dict[int, list[PlanDue]]:
     due = defaultdict(list)
     for decision in Decision.objects.filter(
         case__child_id__in=child_ids, measure__isnull=False, decided_on__gte=lookback
-    ).values("pk", "case__child_id", "decided_on", "without_consent", "measure__kind", "subject"):
+    ).values(
+        "pk",
+        "case__child_id",
+        "decided_on",
+        "without_consent",
+        "plan_due",
+        "measure__kind",
+        "subject",
+    ):
         child_id = decision["case__child_id"]
         met = any(
             p["decision_id"] == decision["pk"] or p["adopted_on"] >= decision["decided_on"]
@@ -67,7 +67,7 @@ def plans_due(child_ids, today: date | None = None) -> dict[int, list[PlanDue]]:
             PlanDue(
                 child_id=child_id,
                 decision_id=decision["pk"],
-                due_on=plan_due_on(decision["decided_on"], decision["without_consent"]),
+                due_on=decision["plan_due"],
                 mandatory=placement,
                 reference="Barnets lov § 92" if decision["without_consent"] else "Barnets lov § 91",
                 about=decision["subject"],

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.models import Decision
 from conftest import make_child, make_conversation
 from conversations import services as conversation_services
 from conversations.models import Wish
@@ -258,7 +259,7 @@ def test_plan_due_three_months_after_a_decision_on_a_measure(child, caseworker):
 
 
 def test_plan_before_the_decision_for_a_placement_without_consent(child, caseworker):
-    from plans.rules import plan_due_on, plans_due
+    from plans.rules import plans_due
 
     measure = case_services.measure_add(
         actor=caseworker, child=child, kind="institution", started_on=timezone.localdate()
@@ -274,7 +275,8 @@ def test_plan_before_the_decision_for_a_placement_without_consent(child, casewor
     )
     [due] = plans_due([child.pk])[child.pk]
     assert (
-        due.due_on == decided == plan_due_on(decided, True) and due.reference == "Barnets lov § 92"
+        due.due_on == decided == Decision.plan_due_for(decided, True)
+        and due.reference == "Barnets lov § 92"
     )
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "feedback",
     "plans",
     "insights",
+    "survey",
     "lifebook",
     "portal",
     "demo",
@@ -255,6 +256,9 @@ STEMME_CHILD_HELPLINE_NAME = envstr("STEMME_CHILD_HELPLINE_NAME", "BørneTelefon
 STEMME_CHILD_HELPLINE_PHONE = envstr("STEMME_CHILD_HELPLINE_PHONE", "116 111")
 # From 18 the young adult keeps the life book and can download it whole (PDF and originals).
 STEMME_ADULT_AGE = envint("STEMME_ADULT_AGE", 18)
+# Insights outside the municipality's own leaders (the analyst, evaluators' exports, the
+# children's survey) never show a figure that fewer people than this stand behind.
+STEMME_SMALL_CELL = envint("STEMME_SMALL_CELL", 5)
 # The national eID (MitID, issued from 13) through the municipality's identity broker. Empty: off.
 # "standin": a local stand-in for development and tests (refused unless STEMME_DEBUG is on);
 # the broker's OpenID Connect client comes with municipal sign-in for staff.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("lifebook.urls")),
     path("", include("insights.urls")),
+    path("", include("survey.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
