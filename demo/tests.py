@@ -60,6 +60,18 @@ def test_demo_loads_a_varied_municipality_and_a_second_run_changes_nothing(db):
     assert Entry.objects.filter(sealed_until_age__isnull=False).exists()
     links = ContributorLink.objects.current().values("child_id")
     assert {b.contributor.username for b in contributors_behind(links)} >= {"plejefamilie"}
+    # The leader's and the municipality's dashboards show every indicator with a number.
+    from django.utils import timezone
+
+    from insights import selectors as insights
+
+    for username in ("hanne", "chef"):
+        user = User.objects.get(username=username)
+        scope = insights.scope_for(user)
+        period = insights.default_period(timezone.localdate())
+        rows = insights.dashboard(scope, period, scope.units[0], user.municipality_id)
+        empty = [r.indicator.key for r in rows if r.total.value(r.indicator.kind) is None]
+        assert not empty, (username, empty)
     before = _counts()
     call_command("demo", stdout=StringIO())
     call_command("demo", "--if-empty", stdout=StringIO())

@@ -445,6 +445,9 @@ def _caseworkers_per_child(population: Population, period: Period, unit: str) ->
     }
 
 
+NO_PEOPLE = 0  # a figure about the organisation: no child or caseworker can be identified
+
+
 def _self_assessment(population: Population, period: Period, unit: str) -> dict:
     """The municipality's latest self-assessment score (0-100) in the period, averaged over the
     municipalities counted; month by month, each month's rounds."""
@@ -465,12 +468,13 @@ def _self_assessment(population: Population, period: Period, unit: str) -> dict:
         latest[row["municipality_id"]] = row["score"]
         counted[row["municipality_id"]] = counted.get(row["municipality_id"], 0) + 1
     if unit == "municipality":
-        return {key: Figure(counted[key], Decimal(score)) for key, score in latest.items()}
+        return {
+            key: Figure(counted[key], Decimal(score), NO_PEOPLE) for key, score in latest.items()
+        }
     if not latest:
         return {None: Figure(0, None)}
-    return {
-        None: Figure(sum(counted.values()), round(Decimal(sum(latest.values())) / len(latest), 1))
-    }
+    average = round(Decimal(sum(latest.values())) / len(latest), 1)
+    return {None: Figure(sum(counted.values()), average, NO_PEOPLE)}
 
 
 # --- Workload ---------------------------------------------------------------------------------

@@ -46,12 +46,16 @@ from conversations.models import (
 from demo import people
 from feedback import services as feedback_services
 from feedback.models import Channel, FeedbackResponse, Instrument
+from insights import models as insight_models
+from insights import services as insight_services
 from lifebook import services as lifebook_services
 from lifebook.models import Entry
 from plans.models import ChildPlan, Complaint, PlanGoal, WishAnswer
 from plans.rules import plan_kind_for_age
 from portal import services as portal_services
 from portal.models import PortalAccess
+from survey import models as survey_models
+from survey import services as survey_services
 
 DEMO_PASSWORD = "stemme-demo-2026"  # noqa: S105 - printed on purpose, demo only
 DEMO_CODE = "265"
@@ -154,8 +158,55 @@ class Command(BaseCommand):
         self._conversations()
         self._feedback()
         self._decisions()
+        self._practice()
         self._lifebooks()
         self._portal()
+        self._insights(municipality, teams)
+
+    def _insights(self, municipality, teams):
+        """A caseworker who left, three rounds of the self-assessment, and a children's survey
+        with enough answers to be shown."""
+        today = self.today
+        former = self._user(
+            "lars", "Lars", "Berg", Role.CASEWORKER, municipality, teams["Team Vest"]
+        )
+        User.objects.filter(pk=former.pk).update(
+            is_active=False,
+            date_joined=self._at(today - timedelta(days=800)),
+            left_on=today - timedelta(days=120),
+        )
+        chef = self.users["chef"]
+        for months_ago, level in ((17, 1), (11, 2), (5, 3)):
+            agreements = {
+                key: max(0, min(4, level + (1 if index % 3 == 0 else 0) - (index % 5 == 4)))
+                for index, key in enumerate(insight_models.STATEMENTS)
+            }
+            insight_services.self_assessment_record(
+                actor=chef,
+                carried_out_on=today - timedelta(days=30 * months_ago),
+                agreements=agreements,
+                note="Flere samtaler før afgørelser; 'du sagde – vi gjorde' i alle planer.",
+            )
+        hanne = self.users["hanne"]
+        survey = survey_services.survey_create(
+            actor=hanne,
+            title="Bliver du hørt? Efterår",
+            opens_on=today - timedelta(days=20),
+            closes_on=today + timedelta(days=40),
+        )
+        tokens = survey_services.survey_links_make(actor=hanne, survey=survey, count=30)
+        groups = [("13_15", "foster")] * 6 + [("16_plus", "institution")] * 5
+        groups += [("10_12", "home")] * 5 + [("under_10", "foster")] * 2
+        for token, (age, living) in zip(tokens, groups, strict=False):
+            response = survey_services.survey_start(
+                link=survey_services.link_for_token(token), age_group=age, living=living
+            )
+            for key, _text in survey_models.QUESTIONS:
+                faces = age == "under_10"
+                value = self.rng.choice([3, 4, 4, 5] if faces else [4, 6, 7, 8, 9, 10])
+                if key == "complain" and not faces:
+                    value = max(0, value - 3)  # fewer know how to complain
+                survey_services.survey_answer(response=response, question=key, value=value)
 
     def _user(self, username, first, last, role, municipality, team):
         user = User(
@@ -756,6 +807,76 @@ class Command(BaseCommand):
                 feedback_services.complete(response=response)
                 when = (conversation.held_at or timezone.now()) - timedelta(weeks=weeks_ago)
                 FeedbackResponse.objects.filter(pk=response.pk).update(completed_at=when)
+
+    def _practice(self):
+        """The earlier course of the cases as practice really is, so the dashboards have
+        something to show: most decisions on a measure were preceded by a conversation and
+        carry the child's view, most placements got their plan in time and two supervision
+        visits a year — not all."""
+        rng, today = self.rng, self.today
+        decisions = Decision.objects.filter(
+            measure__isnull=False, case__child__municipality__code=DEMO_CODE
+        ).select_related("case__child", "measure")
+        holders = dict(
+            CaseworkerAssignment.objects.filter(
+                kind=AssignmentKind.RESPONSIBLE, ended_at__isnull=True
+            ).values_list("child_id", "caseworker_id")
+        )
+        staff = {user.pk: user for user in self.users.values()}
+        for decision in decisions.order_by("pk"):
+            child = decision.case.child
+            caseworker = staff.get(holders.get(child.pk)) or self.users["rikke"]
+            if rng.random() < 0.7:
+                held = self._at(decision.decided_on - timedelta(days=rng.randint(5, 30)))
+                Conversation.objects.create(
+                    child=child,
+                    kind=ConversationKind.BEFORE_DECISION,
+                    status=ConversationStatus.HELD,
+                    planned_at=held,
+                    held_at=held,
+                    place=rng.choice(["Skolen", "Hjemme", "Rådhuset"]),
+                    decision=decision,
+                    created_by=caseworker,
+                )
+                told = rng.random() < 0.6
+                Decision.objects.filter(pk=decision.pk).update(
+                    childs_view="Barnet har fortalt, hvad det selv ønsker.",
+                    how_weighed="Barnets ønske er vægtet i valget af indsats.",
+                    explanation_for_child="Du får hjælp, så det bliver lettere derhjemme."
+                    if told
+                    else "",
+                    child_told_on=decision.decided_on + timedelta(days=2) if told else None,
+                )
+            measure = decision.measure
+            if not measure.is_placement:
+                continue
+            if decision.plan_due <= today or rng.random() < 0.5:
+                days = rng.randint(20, 80) if rng.random() < 0.7 else rng.randint(95, 130)
+                adopted = decision.decided_on + timedelta(days=days)
+                if adopted <= today:
+                    ChildPlan.objects.create(
+                        child=child,
+                        kind=plan_kind_for_age(child.age()),
+                        decision=decision,
+                        adopted_on=adopted,
+                        next_review_on=today + timedelta(days=rng.randint(20, 150)),
+                        version_for_child="Du bor i din plejefamilie. Vi ses hver tredje måned.",
+                        child_agrees=rng.choice([True, True, False, None]),
+                        created_by=caseworker,
+                    )
+            if measure.started_on <= today - timedelta(days=365) and measure.ended_on is None:
+                for _visit in range(2 if rng.random() < 0.7 else 1):
+                    held = self._at(today - timedelta(days=rng.randint(20, 340)))
+                    Conversation.objects.create(
+                        child=child,
+                        kind=ConversationKind.SUPERVISION,
+                        status=ConversationStatus.HELD,
+                        planned_at=held,
+                        held_at=held,
+                        place=measure.place or "Plejefamilien",
+                        measure=measure,
+                        created_by=caseworker,
+                    )
 
     def _decisions(self):
         """A draft decision refused finality for lack of a conversation, a final one that
