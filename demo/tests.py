@@ -129,3 +129,17 @@ def test_generate_is_deterministic_and_gives_every_child_one_caseworker(db):
     assert counts == {"children": 300, "open responsible": 300}
     assert all(cpr for _m, cpr, *_ in first[0])
     assert timezone.localdate()  # generation never depends on the clock when --as-of is given
+
+
+def test_generated_data_fills_every_indicator(db):
+    from accounts.models import Role, User
+    from insights import selectors as insights
+
+    call_command("generate", children=400, seed=3, stdout=StringIO())
+    head = User.objects.get(role=Role.HEAD_OF_DEPARTMENT)
+    scope = insights.scope_for(head)
+    period = insights.default_period(timezone.localdate())
+    rows = insights.dashboard(scope, period, "team", head.municipality_id)
+    empty = [r.indicator.key for r in rows if not r.total.counted]
+    # No handovers and no turnover in the synthetic set; everything else is filled.
+    assert set(empty) <= {"handovers_joint", "turnover"}, empty

@@ -18,10 +18,13 @@ from django.utils import timezone
 from accounts.models import Municipality, Role, Team, User
 from cases.cpr import make_cpr
 from cases.models import (
+    PLACEMENT_KINDS,
     Assessment,
     Case,
     Child,
     ConcernReport,
+    ContributorLink,
+    ContributorRole,
     Decision,
     EndKind,
     FollowUp,
@@ -37,6 +40,7 @@ from conversations.models import (
     ConversationStatus,
     Statement,
     Visibility,
+    Wish,
 )
 from demo import people
 from feedback import scoring
@@ -50,6 +54,9 @@ from feedback.models import (
     Scale,
     token_digest,
 )
+from insights.models import SelfAssessment
+from lifebook.models import Entry
+from plans.models import ChildPlan, Complaint, ComplaintFrom, PlanKind, WishAnswer
 
 BATCH = 5000
 CHILDREN_PER_CASEWORKER = 22
@@ -191,24 +198,51 @@ class Command(BaseCommand):
         Assessment.objects.bulk_create(rows["assessments"], batch_size=BATCH)
         ConcernReport.objects.bulk_create(rows["concerns"], batch_size=BATCH)
         FollowUp.objects.bulk_create(rows["follow_ups"], batch_size=BATCH)
+        decisions = [
+            Decision(
+                case=measure.case,
+                measure=measure,
+                decided_on=measure.started_on - timedelta(days=3),
+                plan_due=Decision.plan_due_for(measure.started_on - timedelta(days=3), False),
+                finalised_at=self._at(measure.started_on - timedelta(days=3)),
+                subject="Bevilling",
+                **self._childs_view(),
+            )
+            for measure in decisions_for
+        ]
+        Decision.objects.bulk_create(decisions, batch_size=BATCH)
         conversations, statements = self._conversations(children, caseworkers)
+        conversations += self._heard_before(decisions, caseworkers)
         Conversation.objects.bulk_create(conversations, batch_size=BATCH)
         Statement.objects.bulk_create(
             [Statement(conversation=c, text=text, visibility=v) for c, text, v in statements],
             batch_size=BATCH,
         )
         feedback_count = self._feedback(conversations, code)
-        decisions = [
-            Decision(
-                case=measure.case,
-                measure=measure,
-                decided_on=measure.started_on - timedelta(days=3),
-                finalised_at=self._at(measure.started_on - timedelta(days=3)),
-                subject="Bevilling",
+        wishes, answers = self._wishes(conversations)
+        Wish.objects.bulk_create(wishes, batch_size=BATCH)
+        WishAnswer.objects.bulk_create(answers, batch_size=BATCH)
+        plans = self._plans(decisions, caseworkers)
+        ChildPlan.objects.bulk_create(plans, batch_size=BATCH)
+        complaints = [
+            Complaint(
+                child=d.case.child,
+                decision=d,
+                received_on=d.decided_on + timedelta(days=10),
+                complainant=ComplaintFrom.PARENT,
+                summary="Uenig i afgørelsen.",
             )
-            for measure in decisions_for
+            for d in decisions
+            if rng.random() < 0.04
         ]
-        Decision.objects.bulk_create(decisions, batch_size=BATCH)
+        Complaint.objects.bulk_create(complaints, batch_size=BATCH)
+        entries = self._life_books(municipality, code, decisions)
+        SelfAssessment.objects.create(
+            municipality=municipality,
+            carried_out_on=today - timedelta(days=60),
+            created_by=staff[0],
+            score=rng.randint(40, 80),
+        )
         return {
             "municipalities": 1,
             "staff": len(staff) + len(caseworkers),
@@ -219,6 +253,11 @@ class Command(BaseCommand):
             "assessments": len(rows["assessments"]),
             "reports of concern": len(rows["concerns"]),
             "decisions": len(decisions),
+            "wishes": len(wishes),
+            "wish answers": len(answers),
+            "plans": len(plans),
+            "complaints": len(complaints),
+            "life-book entries": entries,
             "follow-ups": len(rows["follow_ups"]),
             "conversations": len(conversations),
             "statements": len(statements),
@@ -254,6 +293,130 @@ class Command(BaseCommand):
                     (conversation, rng.choice(STATEMENTS), rng.choice(Visibility.values))
                 )
         return conversations, statements
+
+    def _childs_view(self) -> dict:
+        """About two in three decisions carry the child's view, fewer were explained."""
+        rng = self.rng
+        if rng.random() >= 0.65:
+            return {}
+        told = rng.random() < 0.7
+        return {
+            "childs_view": "Barnet vil gerne blive boende.",
+            "how_weighed": "Barnets ønske er vægtet.",
+            "explanation_for_child": "Du får hjælp derhjemme." if told else "",
+        }
+
+    def _heard_before(self, decisions, caseworkers) -> list:
+        """A conversation before about 65 % of the decisions, linked to it."""
+        rng, out = self.rng, []
+        for index, decision in enumerate(decisions):
+            if rng.random() >= 0.65:
+                continue
+            held = self._at(decision.decided_on - timedelta(days=rng.randint(3, 40)))
+            out.append(
+                Conversation(
+                    child=decision.case.child,
+                    kind=ConversationKind.BEFORE_DECISION,
+                    status=ConversationStatus.HELD,
+                    planned_at=held,
+                    held_at=held,
+                    place="Rådhuset",
+                    decision=decision,
+                    created_by=caseworkers[index % len(caseworkers)],
+                )
+            )
+        return out
+
+    def _wishes(self, conversations) -> tuple[list, list]:
+        """A wish from half the conversations; about half of them answered."""
+        rng, wishes, answers = self.rng, [], []
+        for conversation in conversations:
+            if rng.random() >= 0.5:
+                continue
+            wish = Wish(child=conversation.child, conversation=conversation, text="At blive hjemme")
+            wishes.append(wish)
+            if rng.random() < 0.5:
+                answers.append(
+                    WishAnswer(
+                        wish=wish,
+                        outcome="done",
+                        answer_to_child="Det gør vi.",
+                        created_by=conversation.created_by,
+                    )
+                )
+        return wishes, answers
+
+    def _plans(self, decisions, caseworkers) -> list:
+        """A plan for most placements, three in four adopted in time."""
+        rng, today, plans = self.rng, self.today, []
+        for index, decision in enumerate(decisions):
+            if decision.measure.kind not in PLACEMENT_KINDS or rng.random() >= 0.9:
+                continue
+            days = rng.randint(20, 85) if rng.random() < 0.75 else rng.randint(95, 150)
+            adopted = decision.decided_on + timedelta(days=days)
+            plans.append(
+                ChildPlan(
+                    child=decision.case.child,
+                    kind=PlanKind.CHILD,
+                    decision=decision,
+                    adopted_on=adopted if adopted <= today else None,
+                    next_review_on=today + timedelta(days=rng.randint(10, 180)),
+                    child_agrees=rng.choice([True, True, False, None]),
+                    created_by=caseworkers[index % len(caseworkers)],
+                )
+            )
+        return plans
+
+    def _life_books(self, municipality, code, decisions) -> int:
+        """A foster carer for each placement, linked to the child, writing in the life book
+        about once a month (some fall behind)."""
+        rng, today = self.rng, self.today
+        placements = [d for d in decisions if d.measure.kind in PLACEMENT_KINDS]
+        carers = [
+            User(
+                username=f"{code}-carer{i + 1}",
+                first_name=rng.choice(people.ADULT_FIRST),
+                last_name=rng.choice(people.SURNAMES),
+                role=Role.CONTRIBUTOR,
+                municipality=municipality,
+                password=self.password,
+            )
+            for i in range(len(placements))
+        ]
+        User.objects.bulk_create(carers, batch_size=BATCH)
+        carers = list(
+            User.objects.filter(municipality=municipality, role=Role.CONTRIBUTOR).order_by("pk")
+        )
+        links, entries = [], []
+        for decision, carer in zip(placements, carers, strict=True):
+            measure, child = decision.measure, decision.case.child
+            links.append(
+                ContributorLink(
+                    child=child,
+                    user=carer,
+                    role=ContributorRole.FOSTER_CARER,
+                    placement=measure,
+                    started_on=measure.started_on,
+                    ended_on=measure.ended_on,
+                )
+            )
+            months = max(0, (min(today, measure.ended_on or today) - measure.started_on).days // 30)
+            for month in range(min(months, 24)):
+                if rng.random() < 0.8:
+                    entries.append(
+                        Entry(
+                            child=child,
+                            author=carer,
+                            author_role=ContributorRole.FOSTER_CARER,
+                            happened_on=measure.started_on + timedelta(days=30 * month + 5),
+                            title="En god dag",
+                            text="Vi var i skoven og så en ræv.",
+                            approved_at=self._at(today),
+                        )
+                    )
+        ContributorLink.objects.bulk_create(links, batch_size=BATCH)
+        Entry.objects.bulk_create(entries, batch_size=BATCH)
+        return len(entries)
 
     def _feedback(self, conversations, code) -> int:
         """The child's answers after about 40 % of the meetings, on the default instrument."""
@@ -399,6 +562,7 @@ class Command(BaseCommand):
             kind=kind,
             place=place,
             started_on=start,
+            first_follow_up_due=Measure.first_follow_up_due_for(start),
             ended_on=start + timedelta(days=rng.randint(30, (today - start).days))
             if ended
             else None,
