@@ -69,7 +69,7 @@ def test_demo_loads_a_varied_municipality_and_a_second_run_changes_nothing(db):
         user = User.objects.get(username=username)
         scope = insights.scope_for(user)
         period = insights.default_period(timezone.localdate())
-        rows = insights.dashboard(scope, period, scope.units[0], user.municipality_id)
+        rows, _counted = insights.dashboard(scope, period, scope.units[0], user.municipality_id)
         empty = [r.indicator.key for r in rows if r.total.value(r.indicator.kind) is None]
         assert not empty, (username, empty)
     before = _counts()
@@ -139,7 +139,7 @@ def test_generated_data_fills_every_indicator(db):
     head = User.objects.get(role=Role.HEAD_OF_DEPARTMENT)
     scope = insights.scope_for(head)
     period = insights.default_period(timezone.localdate())
-    rows = insights.dashboard(scope, period, "team", head.municipality_id)
+    rows, _counted = insights.dashboard(scope, period, "team", head.municipality_id)
     empty = [r.indicator.key for r in rows if not r.total.counted]
     # No handovers and no turnover in the synthetic set; everything else is filled.
     assert set(empty) <= {"handovers_joint", "turnover"}, empty

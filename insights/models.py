@@ -186,3 +186,18 @@ class SelfAssessmentAnswer(KeptRecord):
 
     def __str__(self):
         return f"{self.statement}: {self.agreement}"
+
+
+class DashboardSnapshot(models.Model):
+    """A dashboard's figures as last computed, so a municipality's dashboard reads one row
+    instead of aggregating millions; refreshed in the background when older than
+    STEMME_INSIGHTS_MAX_AGE_MINUTES and by `manage.py insights_refresh`. A cache of derived
+    numbers (no child's data), so it is overwritten in place."""
+
+    key = models.CharField(max_length=200, unique=True)
+    computed_at = models.DateTimeField()
+    refresh_queued_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(default=dict)
+
+    def __str__(self):
+        return self.key

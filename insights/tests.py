@@ -197,10 +197,11 @@ def test_the_dashboard_costs_the_same_queries_for_more_children(
     from django.test.utils import CaptureQueriesContext
 
     client = client_for(head)
+    counted_now = {"date_from": "2025-12-01", "date_to": timezone.localdate().isoformat()}
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("insights:dashboard")).status_code == 200
+            assert client.get(reverse("insights:dashboard"), counted_now).status_code == 200
         return len(queries.captured_queries)
 
     for serial in range(30, 33):
@@ -417,3 +418,38 @@ def test_the_analyst_sees_aggregates_only_with_small_cells_hidden(child, analyst
     assert response.status_code == 200 and child.cpr not in response.content.decode()
     short = client_for(analyst).post(reverse("insights:export"), {"key": "short"})
     assert short.status_code == 400
+
+
+def test_leaders_read_a_snapshot_that_is_counted_again_when_old(
+    municipality, caseworker, head, client_for, settings
+):
+    from datetime import timedelta as td
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from insights.models import DashboardSnapshot
+
+    settings.STEMME_INSIGHTS_MAX_AGE_MINUTES = 15
+    child = make_child(municipality, caseworker, serial=120)
+    client = client_for(head)
+    first = client.get(reverse("insights:dashboard")).content.decode()
+    snapshot = DashboardSnapshot.objects.get()
+    assert snapshot.key.startswith(f"municipality:{municipality.pk}|") and "Optalt" in first
+    answer_feedback(child, caseworker, [9] * 5)
+    client.get(reverse("insights:dashboard"))
+    assert not DBTaskResult.objects.exists()  # fresh: read as it is
+    DashboardSnapshot.objects.update(computed_at=timezone.now() - td(minutes=16))
+    client.get(reverse("insights:dashboard"))
+    client.get(reverse("insights:dashboard"))
+    assert DBTaskResult.objects.count() == 1  # old: counted again once, in the background
+    from insights.tasks import refresh_snapshot
+
+    refresh_snapshot.call(snapshot.key.split("|")[0], "team")
+    refreshed = DashboardSnapshot.objects.get()
+    assert refreshed.computed_at > timezone.now() - td(minutes=1)
+    assert refreshed.data["felt_listened"]["total"][0] == 1
+    out = io.StringIO()
+    call_command("insights_refresh", stdout=out)
+    assert "Counted" in out.getvalue()
+    assert DashboardSnapshot.objects.count() == 4  # the municipality and its teams' views

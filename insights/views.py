@@ -49,7 +49,7 @@ def dashboard(request):
         raise PermissionDenied
     form = PeriodForm(request.GET or None, units=scope.units, unit_names=UNIT_NAMES)
     period, unit = _period_and_unit(form, scope, timezone.localdate())
-    rows = selectors.dashboard(scope, period, unit, request.user.municipality_id)
+    rows, counted_at = selectors.dashboard(scope, period, unit, request.user.municipality_id)
     if request.GET.get("format") == "csv":
         return _csv(rows, period)
     return render(
@@ -66,6 +66,8 @@ def dashboard(request):
                 for key, items in groupby(rows, key=lambda row: row.indicator.group)
             ],
             "csv_query": request.GET.urlencode(),
+            "counted_at": counted_at,
+            "max_age": settings.STEMME_INSIGHTS_MAX_AGE_MINUTES,
             "show_survey": survey_services.may_read(request.user),
             "show_export": request.user.role in EXPORTERS,
         },

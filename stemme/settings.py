@@ -259,6 +259,9 @@ STEMME_ADULT_AGE = envint("STEMME_ADULT_AGE", 18)
 # Insights outside the municipality's own leaders (the analyst, evaluators' exports, the
 # children's survey) never show a figure that fewer people than this stand behind.
 STEMME_SMALL_CELL = envint("STEMME_SMALL_CELL", 5)
+# A team's or municipality's dashboard is read from a snapshot; one older than this is counted
+# again in the background (the page says when its figures were counted).
+STEMME_INSIGHTS_MAX_AGE_MINUTES = envint("STEMME_INSIGHTS_MAX_AGE_MINUTES", 15)
 # The national eID (MitID, issued from 13) through the municipality's identity broker. Empty: off.
 # "standin": a local stand-in for development and tests (refused unless STEMME_DEBUG is on);
 # the broker's OpenID Connect client comes with municipal sign-in for staff.

@@ -313,6 +313,8 @@ class Command(BaseCommand):
             if rng.random() >= 0.65:
                 continue
             held = self._at(decision.decided_on - timedelta(days=rng.randint(3, 40)))
+            if held.date() < decision.case.child.birth_date:
+                continue
             out.append(
                 Conversation(
                     child=decision.case.child,
