@@ -11,6 +11,7 @@ import json
 import statistics
 import sys
 import time
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,6 +44,24 @@ def timed(function, runs: int) -> tuple[float, object]:
     return statistics.median(timings), result
 
 
+def page_figures(client: Client, url: str, query: dict, requests: int) -> dict:
+    for _ in range(2):
+        assert client.get(url, query).status_code == 200
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        assert client.get(url, query).status_code == 200
+        timings.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, query)
+    timings.sort()
+    return {
+        "median_ms": statistics.median(timings),
+        "p95_ms": timings[max(0, int(len(timings) * 0.95) - 1)],
+        "queries": len(queries.captured_queries),
+    }
+
+
 def _same(a, b) -> bool:
     if a is None or b is None:
         return a == b or (a in (None, 0) and b in (None, 0))
@@ -64,20 +83,10 @@ def main() -> None:
     client = Client()
     client.force_login(head)
     url = reverse("insights:dashboard")
-    for _ in range(2):
-        assert client.get(url).status_code == 200
-    timings = []
-    for _ in range(options.requests):
-        start = time.perf_counter()
-        assert client.get(url).status_code == 200
-        timings.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    timings.sort()
-    page = {
-        "median_ms": statistics.median(timings),
-        "p95_ms": timings[max(0, int(len(timings) * 0.95) - 1)],
-        "queries": len(queries.captured_queries),
+    live = {"date_from": (period.start + timedelta(days=1)).isoformat(), "by": "team"}
+    pages = {
+        "snapshot": page_figures(client, url, {}, options.requests),
+        "live": page_figures(client, url, live, max(3, options.requests // 3)),
     }
 
     cadence = settings.STEMME_LIFEBOOK_CADENCE_DAYS
@@ -118,10 +127,11 @@ def main() -> None:
         )
     print(f"Insights dashboard, {children:,} children in one municipality ({today})")
     print()
-    print(
-        f"Whole page (/insights/, per team, {options.requests} requests): median "
-        f"{page['median_ms']:.0f} ms, p95 {page['p95_ms']:.0f} ms, {page['queries']} queries"
-    )
+    for name, page in pages.items():
+        print(
+            f"Whole page (/insights/, per team), {name}: median {page['median_ms']:.0f} ms, "
+            f"p95 {page['p95_ms']:.0f} ms, {page['queries']} queries"
+        )
     print()
     print("| indicator | ORM ms | hand-written SQL ms | counted | met | same numbers |")
     print("| --- | --- | --- | --- | --- | --- |")
@@ -133,7 +143,7 @@ def main() -> None:
     total_orm = sum(r["orm_ms"] for r in rows)
     total_sql = sum(r["sql_ms"] for r in rows)
     print(f"| all together | {total_orm:.0f} | {total_sql:.0f} | | | |")
-    print(json.dumps({"children": children, "page": page, "indicators": rows}))
+    print(json.dumps({"children": children, "pages": pages, "indicators": rows}, default=str))
 
 
 if __name__ == "__main__":

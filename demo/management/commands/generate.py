@@ -206,7 +206,7 @@ class Command(BaseCommand):
                 plan_due=Decision.plan_due_for(measure.started_on - timedelta(days=3), False),
                 finalised_at=self._at(measure.started_on - timedelta(days=3)),
                 subject="Bevilling",
-                **self._childs_view(),
+                **self._childs_view(measure.started_on - timedelta(days=3)),
             )
             for measure in decisions_for
         ]
@@ -294,7 +294,7 @@ class Command(BaseCommand):
                 )
         return conversations, statements
 
-    def _childs_view(self) -> dict:
+    def _childs_view(self, decided_on) -> dict:
         """About two in three decisions carry the child's view, fewer were explained."""
         rng = self.rng
         if rng.random() >= 0.65:
@@ -304,6 +304,7 @@ class Command(BaseCommand):
             "childs_view": "Barnet vil gerne blive boende.",
             "how_weighed": "Barnets ønske er vægtet.",
             "explanation_for_child": "Du får hjælp derhjemme." if told else "",
+            "child_told_on": decided_on + timedelta(days=2) if told else None,
         }
 
     def _heard_before(self, decisions, caseworkers) -> list:
