@@ -44,16 +44,16 @@ def timed(function, runs: int) -> tuple[float, object]:
     return statistics.median(timings), result
 
 
-def page_figures(client: Client, url: str, query: dict, requests: int) -> dict:
+def page_figures(client: Client, url: str, query: dict, requests: int, **headers) -> dict:
     for _ in range(2):
-        assert client.get(url, query).status_code == 200
+        assert client.get(url, query, **headers).status_code == 200
     timings = []
     for _ in range(requests):
         start = time.perf_counter()
-        assert client.get(url, query).status_code == 200
+        assert client.get(url, query, **headers).status_code == 200
         timings.append((time.perf_counter() - start) * 1000)
     with CaptureQueriesContext(connection) as queries:
-        client.get(url, query)
+        client.get(url, query, **headers)
     timings.sort()
     return {
         "median_ms": statistics.median(timings),
@@ -86,6 +86,9 @@ def main() -> None:
     live = {"date_from": (period.start + timedelta(days=1)).isoformat(), "by": "team"}
     pages = {
         "snapshot": page_figures(client, url, {}, options.requests),
+        "one indicator per team (htmx)": page_figures(
+            client, url, {"indicator": "decisions_heard"}, options.requests, HTTP_HX_REQUEST="1"
+        ),
         "live": page_figures(client, url, live, max(3, options.requests // 3)),
     }
 

@@ -31,7 +31,8 @@ def test_the_head_of_department_reads_the_dashboard(
         page.get_by_role("heading", name="Følte sig lyttet til")
     ).first.wait_for()
     assert page.get_by_text("Definition:").count() >= 10
-    page.locator("details summary").first.click()
+    page.locator(".indicator-units a").first.click()  # loads the breakdown in place (htmx)
+    page.locator("svg.bars").first.wait_for()
     assert page.locator("svg.bars rect").count() >= 1
     assert_accessible(page)
 

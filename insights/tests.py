@@ -453,3 +453,23 @@ def test_leaders_read_a_snapshot_that_is_counted_again_when_old(
     call_command("insights_refresh", stdout=out)
     assert "Counted" in out.getvalue()
     assert DashboardSnapshot.objects.count() == 4  # the municipality and its teams' views
+
+
+def test_the_breakdown_of_one_indicator_loads_on_its_own(
+    municipality, caseworker, colleague, west_caseworker, head, client_for
+):
+    make_child(municipality, caseworker, serial=130)
+    make_child(municipality, west_caseworker, serial=131)
+    client = client_for(head)
+    page = client.get(reverse("insights:dashboard")).content.decode()
+    assert "indicator=caseload" in page and '<table class="data">' not in page
+    part = client.get(
+        reverse("insights:dashboard"), {"indicator": "caseload"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in part and "Team Øst" in part and "Team Vest" in part
+    whole = client.get(reverse("insights:dashboard"), {"indicator": "caseload"}).content.decode()
+    assert "<html" in whole and "Team Vest" in whole
+    missing = client.get(
+        reverse("insights:dashboard"), {"indicator": "nope"}, HTTP_HX_REQUEST="true"
+    )
+    assert missing.status_code == 404

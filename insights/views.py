@@ -9,7 +9,7 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +52,15 @@ def dashboard(request):
     rows, counted_at = selectors.dashboard(scope, period, unit, request.user.municipality_id)
     if request.GET.get("format") == "csv":
         return _csv(rows, period)
+    open_key = request.GET.get("indicator", "")
+    if open_key and request.headers.get("HX-Request"):
+        row = next((row for row in rows if row.indicator.key == open_key), None)
+        if row is None:
+            raise Http404
+        return render(request, "insights/_units.html", {"row": row, "unit_name": UNIT_NAMES[unit]})
+    base_query = request.GET.copy()
+    for name in ("indicator", "format"):
+        base_query.pop(name, None)
     return render(
         request,
         "insights/dashboard.html",
@@ -65,7 +74,9 @@ def dashboard(request):
                 (GROUP_NAMES[key], list(items))
                 for key, items in groupby(rows, key=lambda row: row.indicator.group)
             ],
-            "csv_query": request.GET.urlencode(),
+            "csv_query": base_query.urlencode(),
+            "base_query": base_query.urlencode(),
+            "open": open_key,
             "counted_at": counted_at,
             "max_age": settings.STEMME_INSIGHTS_MAX_AGE_MINUTES,
             "show_survey": survey_services.may_read(request.user),
