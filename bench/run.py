@@ -155,6 +155,30 @@ def life_book_figures() -> str:
     )
 
 
+def insights_figures(children: int, fresh: bool) -> str:
+    """The municipality's dashboard with `children` children in one municipality (PostgreSQL):
+    bench/insights.py's report."""
+    name = f"stemme_insights_{children // 1000}k"
+    url = f"{PG_SERVER}/{name}"
+    generate = fresh or not postgres_exists(name)
+    if generate:
+        reset_postgres(name)
+    manage(url, "migrate", "--noinput", "-v0")
+    manage(url, "collectstatic", "--noinput", "-v0")
+    if generate:
+        print(f"[postgres] generating {children} children in one municipality …", flush=True)
+        manage(url, "generate", "--children", str(children), "--municipalities", "1")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "insights.py")],
+        cwd=ROOT,
+        env=env_for(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return "\n".join(done.stdout.strip().splitlines()[:-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=100_000)
@@ -163,6 +187,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--audit-entries", type=int, default=5_000_000)
     parser.add_argument("--skip-audit", action="store_true")
+    parser.add_argument("--insights-children", default="10000,100000")
     options = parser.parse_args()
     results, portal_load = {}, {}
     for name in options.databases.split(","):
@@ -247,6 +272,10 @@ def main() -> None:
     )
     lines += ["", pdf.stdout.strip()]
     lines += ["", life_book_figures()]
+    for size in options.insights_children.split(","):
+        if size:
+            print(f"[postgres] the insights dashboard at {size} children …", flush=True)
+            lines += ["", insights_figures(int(size), options.fresh)]
     report = "\n".join(lines)
     print(report)
     out = ROOT / "bench" / "results"
