@@ -76,11 +76,15 @@ def default_period(today: date) -> Period:
     return Period(today - timedelta(days=364), today)
 
 
+ALL_DETAIL = "*"
+
+
 @dataclass
 class Row:
     indicator: object
     total: Figure
     units: list[tuple[str, Figure]] = field(default_factory=list)
+    has_units: bool = False
 
     def bars(self):
         return bar_widths(self)
@@ -174,25 +178,36 @@ def _figures(scope: Scope, period: Period, unit: str, today: date) -> tuple[dict
 
 
 def dashboard(
-    scope: Scope, period: Period, unit: str, municipality_id, today: date | None = None
+    scope: Scope,
+    period: Period,
+    unit: str,
+    municipality_id,
+    today: date | None = None,
+    detail: str | None = ALL_DETAIL,
 ) -> tuple[list[Row], object]:
-    """Every indicator for the scope: the total and, unless `unit` is "all", per unit; and
-    when the figures were counted (None: just now)."""
+    """Every indicator for the scope: the total and, unless `unit` is "all", per unit — for
+    every indicator (`detail` ALL_DETAIL), one (its key) or none (None, the page's first
+    view); and when the figures were counted (None: just now)."""
     found, counted_at = _figures(scope, period, unit, today or timezone.localdate())
     rows = [Row(indicator, found[indicator.key][0]) for indicator in INDICATORS]
-    per_unit = {key: grouped for key, (_total, grouped) in found.items()}
-    keys = sorted({k for grouped in per_unit.values() for k in grouped if k}, key=str)
+    wanted = {
+        key: grouped
+        for key, (_total, grouped) in found.items()
+        if detail == ALL_DETAIL or key == detail
+    }
+    keys = sorted({k for grouped in wanted.values() for k in grouped if k}, key=str)
     if unit == "month":
         first = period.start.replace(day=1)
         keys = [k for k in keys if first <= _as_date(k) <= period.end]
     labels = unit_labels(unit, keys, municipality_id)
     order = sorted(keys, key=lambda k: (unit != "month", labels.get(k, ""), str(k)))
     for row in rows:
-        grouped = per_unit[row.indicator.key]
+        row.has_units = bool(found[row.indicator.key][1])
+        grouped = wanted.get(row.indicator.key, {})
         row.units = [
             (labels.get(key, "–"), grouped.get(key) or Figure(0, None))
             for key in order
-            if key in labels
+            if key in labels and grouped
         ]
         if scope.suppress_small:
             suppress([row.total], settings.STEMME_SMALL_CELL)

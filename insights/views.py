@@ -49,10 +49,17 @@ def dashboard(request):
         raise PermissionDenied
     form = PeriodForm(request.GET or None, units=scope.units, unit_names=UNIT_NAMES)
     period, unit = _period_and_unit(form, scope, timezone.localdate())
-    rows, counted_at = selectors.dashboard(scope, period, unit, request.user.municipality_id)
-    if request.GET.get("format") == "csv":
-        return _csv(rows, period)
+    as_csv = request.GET.get("format") == "csv"
     open_key = request.GET.get("indicator", "")
+    rows, counted_at = selectors.dashboard(
+        scope,
+        period,
+        unit,
+        request.user.municipality_id,
+        detail=selectors.ALL_DETAIL if as_csv else (open_key or None),
+    )
+    if as_csv:
+        return _csv(rows, period)
     if open_key and request.headers.get("HX-Request"):
         row = next((row for row in rows if row.indicator.key == open_key), None)
         if row is None:
