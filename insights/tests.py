@@ -473,3 +473,124 @@ def test_the_breakdown_of_one_indicator_loads_on_its_own(
         reverse("insights:dashboard"), {"indicator": "nope"}, HTTP_HX_REQUEST="true"
     )
     assert missing.status_code == 404
+
+
+def test_the_remaining_indicators_against_a_hand_computed_set(
+    municipality, caseworker, colleague, team_leader
+):
+    """Two placed children: every other indicator, counted by hand."""
+    from continuity.models import CaseworkerAssignment, Handover
+    from feedback import services as feedback_services
+    from feedback.models import Channel, Instrument
+    from plans.models import ChildPlan, Complaint
+
+    a = make_child(municipality, caseworker, serial=140, birth=date(2012, 3, 1))
+    b = make_child(municipality, caseworker, serial=141, birth=date(2011, 3, 1))
+    _measure(caseworker, a, date(2025, 1, 1), kind="foster_care")
+    _measure(caseworker, b, date(2025, 2, 1), kind="foster_care")
+    visits = []
+    for child, day in ((a, date(2026, 3, 1)), (a, date(2026, 9, 1)), (b, date(2026, 4, 1))):
+        visits.append(_follow_up_talk(child, caseworker, day))
+        Conversation.objects.filter(pk=visits[-1].pk).update(kind="supervision")
+    informal = _follow_up_talk(a, caseworker, date(2026, 5, 1))
+    Conversation.objects.filter(pk=informal.pk).update(kind="informal")  # no feedback expected
+    # supervision_twice: a has two visits in the year, b one.
+    population = _children(a, b)
+    assert (lambda f: (f.counted, f.met))(_figure("supervision_twice", population)[None]) == (2, 1)
+    # feedback_share: the child answered after one of the three visits (the informal one is out).
+    request, _token = feedback_services.feedback_request_create(
+        actor=caseworker,
+        child=a,
+        instrument=Instrument.objects.get(key="meeting", municipality=None),
+        channel=Channel.LINK,
+        conversation=visits[0],
+    )
+    response = feedback_services.response_for(request)
+    for item, value in zip(request.version.items.all(), [10, 4, 6, 8, 8], strict=True):
+        feedback_services.answer_item(response=response, item=item, value=value)
+    feedback_services.complete(response=response)
+    share = _figure("feedback_share", population)[None]
+    assert (share.counted, share.met) == (3, 1)
+    today = Period(timezone.localdate(), timezone.localdate())
+    assert float(_figure("understood_next", population, today)[None].met) == 4.0
+    assert float(_figure("had_say", population, today)[None].met) == 6.0
+    assert float(_figure("feels_heard", population, today)[None].met) == 8.0  # (10 + 6) / 2
+    # understands_decisions and view_in_decisions: one of two final decisions is explained to
+    # the child and has the child's view and its weight; a draft does not count.
+    case = current_case(a)
+    Decision.objects.create(
+        case=case,
+        decided_on=date(2026, 6, 1),
+        subject="Samvær",
+        finalised_at=_aware(date(2026, 6, 1)),
+        childs_view="Vil se mor",
+        how_weighed="Fulgt",
+        explanation_for_child="Du må se mor hver uge.",
+        child_told_on=date(2026, 6, 2),
+    )
+    Decision.objects.create(
+        case=case, decided_on=date(2026, 7, 1), subject="x", finalised_at=_aware(date(2026, 7, 1))
+    )
+    Decision.objects.create(case=case, decided_on=date(2026, 7, 2), subject="draft")
+    for key in ("understands_decisions", "view_in_decisions"):
+        figure = _figure(key, population)[None]
+        assert (figure.counted, figure.met) == (2, 1), key
+    # ownership: of three plans adopted, two have the child's response and one agrees.
+    for agrees in (True, False, None):
+        ChildPlan.objects.create(
+            child=b,
+            kind="child",
+            adopted_on=date(2026, 2, 1),
+            next_review_on=date(2026, 12, 1),
+            child_agrees=agrees,
+            created_by=caseworker,
+        )
+    ownership = _figure("ownership", population)[None]
+    assert (ownership.counted, ownership.met) == (2, 1)
+    # caseworkers_per_child: a had the colleague until May, so 3 caseworkers for 2 children.
+    CaseworkerAssignment.objects.create(
+        child=a,
+        caseworker=colleague,
+        kind="responsible",
+        started_at=_aware(date(2025, 6, 1)),
+        ended_at=_aware(date(2026, 5, 1)),
+    )
+    continuity = _figure("caseworkers_per_child", population)[None]
+    assert (continuity.counted, float(continuity.met)) == (2, 1.5)
+    # handovers_joint: two completed handovers, one with a joint meeting with the child.
+    for joint in (True, False):
+        Handover.objects.create(
+            child=a,
+            from_caseworker=colleague,
+            to_caseworker=caseworker,
+            status="completed",
+            started_at=_aware(date(2026, 4, 20)),
+            overlap_until=date(2026, 5, 1),
+            joint_meeting_at=_aware(date(2026, 4, 28)) if joint else None,
+            finished_at=_aware(date(2026, 5, 1)),
+            started_by=team_leader,
+        )
+    handovers = _figure("handovers_joint", population)[None]
+    assert (handovers.counted, handovers.met) == (2, 1)
+    # complaints and breakdowns: two complaints; of two placements ended, one broke down.
+    for day in (date(2026, 6, 10), date(2026, 8, 10)):
+        Complaint.objects.create(child=a, received_on=day, complainant="parent", summary="x")
+    assert _figure("complaints", population)[None].value("count") == 2
+    _measure(
+        caseworker,
+        b,
+        date(2024, 1, 1),
+        kind="institution",
+        ended_on=date(2026, 3, 1),
+        end_kind="unplanned",
+    )
+    _measure(
+        caseworker,
+        b,
+        date(2024, 1, 1),
+        kind="kinship_care",
+        ended_on=date(2026, 4, 1),
+        end_kind="planned",
+    )
+    breakdowns = _figure("breakdowns", population)[None]
+    assert (breakdowns.counted, breakdowns.met) == (2, 1)
