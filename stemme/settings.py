@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "plans",
     "insights",
     "survey",
+    "records",
     "lifebook",
     "portal",
     "demo",
@@ -259,6 +260,13 @@ STEMME_ADULT_AGE = envint("STEMME_ADULT_AGE", 18)
 # Insights outside the municipality's own leaders (the analyst, evaluators' exports, the
 # children's survey) never show a figure that fewer people than this stand behind.
 STEMME_SMALL_CELL = envint("STEMME_SMALL_CELL", 5)
+# Moving a case between municipalities: bundles are signed with this key, shared by the
+# municipalities that exchange cases (empty: derived from SECRET_KEY, for one installation).
+STEMME_TRANSFER_KEY = envstr("STEMME_TRANSFER_KEY", "")
+STEMME_TRANSFER_MAX_BYTES = envint("STEMME_TRANSFER_MAX_BYTES", 20 * 1024**3)
+# Arkivloven: records are kept this many years after the case closes before delivery to the
+# public archives; nothing is removed before an archival export has been made.
+STEMME_RETENTION_YEARS = envint("STEMME_RETENTION_YEARS", 5)
 # A team's or municipality's dashboard is read from a snapshot; one older than this is counted
 # again in the background (the page says when its figures were counted).
 STEMME_INSIGHTS_MAX_AGE_MINUTES = envint("STEMME_INSIGHTS_MAX_AGE_MINUTES", 15)

@@ -1,0 +1,276 @@
+"""Moving a child's case whole to another municipality: export a bundle, import it in one
+transaction, and log both sides. Nothing is deleted: the sending municipality keeps its
+records (closed to new work by the caseworkers it assigns), the receiving one gets a full copy
+with each record's origin and earlier history."""
+
+import hashlib
+import uuid
+
+from django.apps import apps
+from django.core import serializers
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Municipality, Role, User
+from audit.models import AccessAction
+from audit.services import access_record
+from cases.models import Child
+from continuity.models import AssignmentKind, CaseworkerAssignment
+from records import bundle as bundles
+from records.bundle import BundleError
+from records.models import Direction, Transfer, TransferredRecord
+
+SENDERS = (Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT, Role.ADMINISTRATOR)
+
+
+def transfer_export(*, actor, child: Child, to_code: str, out) -> Transfer:
+    """Write the child's whole case to `out` (a binary file) as a signed bundle for the
+    municipality `to_code`, and log it."""
+    if actor.role not in SENDERS or actor.municipality_id != child.municipality_id:
+        raise PermissionDenied
+    to_code = (to_code or "").strip()
+    if not (to_code.isdigit() and len(to_code) == 3):
+        raise BundleError(_("Give the receiving municipality's three-digit code."))
+    if to_code == child.municipality.code:
+        raise BundleError(_("The child's case is already in this municipality."))
+    bundle_id = uuid.uuid4()
+    manifest = bundles.write(out, child=child, to_code=to_code, bundle_id=bundle_id)
+    transfer = Transfer.objects.create(
+        bundle_id=bundle_id,
+        direction=Direction.OUT,
+        child=child,
+        other_municipality_code=to_code,
+        by=actor,
+        files=len(manifest["files"]) - 1,
+        sha256=manifest["files"]["record.json"],
+    )
+    access_record(
+        user=actor,
+        action=AccessAction.EXPORT,
+        child=child,
+        record="transfer",
+        purpose=f"Sagen flyttet til kommune {to_code}",
+    )
+    return transfer
+
+
+def _former(sender: dict, municipality: Municipality) -> User:
+    """Who the records were written by, as far as the receiving municipality is concerned:
+    the sending municipality (its employees are not users here). Cannot sign in."""
+    user, _created = User.objects.get_or_create(
+        username=f"former-{sender['code']}-in-{municipality.code}",
+        defaults={
+            "first_name": sender.get("name") or sender["code"],
+            "last_name": "(tidligere kommune)",
+            "role": Role.CONTRIBUTOR,
+            "municipality": municipality,
+            "is_active": False,
+        },
+    )
+    return user
+
+
+class _Importer:
+    def __init__(self, bundle, municipality, actor, former):
+        self.bundle, self.municipality, self.actor, self.former = (
+            bundle,
+            municipality,
+            actor,
+            former,
+        )
+        self.mapping: dict[str, dict[int, int]] = {}
+        self.reason = _("Received from %(name)s (bundle %(id)s)") % {
+            "name": bundle.manifest["from"].get("name", ""),
+            "id": bundle.manifest["bundle_id"],
+        }
+        self.instruments = bundle.record.get("instruments", {"versions": {}, "items": {}})
+
+    def _instrument(self, label: str, old: int) -> int:
+        from feedback.models import InstrumentVersion, Item
+
+        if label == "feedback.InstrumentVersion":
+            key, number = self.instruments["versions"][str(old)]
+            found = (
+                InstrumentVersion.objects.filter(
+                    instrument__key=key, number=number, instrument__municipality__isnull=True
+                ).first()
+                or InstrumentVersion.objects.filter(
+                    instrument__key=key, number=number, instrument__municipality=self.municipality
+                ).first()
+            )
+        else:
+            key, number, position = self.instruments["items"][str(old)]
+            found = Item.objects.filter(
+                version__instrument__key=key, version__number=number, position=position
+            ).first()
+        if found is None:
+            raise BundleError(
+                _("The feedback questions '%(key)s' (version %(n)s) are not in this installation.")
+                % {"key": key, "n": number}
+            )
+        return found.pk
+
+    def _remap(self, instance) -> None:
+        for field in instance._meta.fields:
+            if not field.is_relation:
+                continue
+            old = getattr(instance, field.attname)
+            if old is None:
+                continue
+            label = field.related_model._meta.label
+            if label == "accounts.User":
+                new = self.former.pk
+            elif label == "accounts.Municipality":
+                new = self.municipality.pk
+            elif label in ("feedback.InstrumentVersion", "feedback.Item"):
+                new = self._instrument(label, old)
+            elif old in self.mapping.get(label, {}):
+                new = self.mapping[label][old]
+            else:
+                raise BundleError(
+                    _("The bundle refers to a record it does not hold (%(label)s %(pk)s).")
+                    % {"label": label, "pk": old}
+                )
+            setattr(instance, field.attname, new)
+
+    def _special(self, instance, label: str) -> None:
+        if label == "portal.PortalAccess":
+            from portal.models import PortalAccess
+
+            # The child keeps their code and PIN. Within one installation the sending
+            # municipality's access is closed and its code freed, so it works here now.
+            for old in PortalAccess.objects.filter(code_digest=instance.code_digest):
+                old.code_digest = hashlib.sha256(f"moved:{old.pk}".encode()).hexdigest()
+                old.revoked_at = old.revoked_at or timezone.now()
+                old.save(update_fields=["code_digest", "revoked_at"])
+            instance.user = User.objects.create(
+                username=f"child-{uuid.uuid4().hex[:20]}",
+                role=Role.CHILD,
+                municipality=self.municipality,
+            )
+            instance.user.set_unusable_password()
+            instance.user.save(update_fields=["password"])
+        if label == "feedback.FeedbackRequest":
+            instance.token_hash = hashlib.sha256(
+                f"moved:{self.bundle.manifest['bundle_id']}:{instance.token_hash}".encode()
+            ).hexdigest()
+        if (
+            label == "cases.Child"
+            and Child.objects.filter(municipality=self.municipality, cpr=instance.cpr).exists()
+        ):
+            raise BundleError(
+                _("A child with this CPR number already has a case in %(name)s.")
+                % {"name": self.municipality.name}
+            )
+
+    def _files(self, instance, label: str) -> None:
+        for name in bundles._file_fields(type(instance)):
+            arcname = getattr(instance, name).name
+            if not arcname:
+                continue
+            with self.bundle.archive.open(arcname) as member:
+                getattr(instance, name).save(arcname.rsplit("/", 1)[-1], File(member), save=False)
+
+    def run(self) -> list[tuple[str, int, int, list]]:
+        """Create every record; returns (model, origin pk, new pk, history) for each."""
+        imported = []
+        for row in self.bundle.record["records"]:
+            label = apps.get_model(row["model"])._meta.label
+            data = {"model": row["model"], "pk": row["pk"], "fields": row["fields"]}
+            [found] = serializers.deserialize("python", [data], ignorenonexistent=True)
+            instance = found.object
+            old_pk = instance.pk
+            instance.pk = None
+            self._remap(instance)
+            self._special(instance, label)
+            self._files(instance, label)
+            instance._history_user = self.actor
+            instance._change_reason = self.reason
+            instance.save(force_insert=True)
+            model = type(instance)
+            # Times the database sets itself (auto_now, auto_now_add) keep their original.
+            stamps = {
+                field.name: field.to_python(row["fields"][field.name])
+                for field in model._meta.fields
+                if (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+                and row["fields"].get(field.name)
+            }
+            if stamps:
+                model._base_manager.filter(pk=instance.pk).update(**stamps)
+            self.mapping.setdefault(label, {})[old_pk] = instance.pk
+            imported.append((label, old_pk, instance.pk, row.get("history", [])))
+        return imported
+
+
+def transfer_import(*, path, caseworker, actor=None) -> tuple[Transfer, bool]:
+    """Import a bundle into the receiving municipality in one transaction and give the child
+    the new fixed caseworker; returns the transfer and whether anything changed (a bundle
+    imported before changes nothing). Raises BundleError with a message for the operator."""
+    bundle = bundles.read(path)
+    manifest = bundle.manifest
+    actor = actor or caseworker
+    municipality = Municipality.objects.filter(code=manifest["to"]["code"]).first()
+    if municipality is None:
+        raise BundleError(
+            _("The bundle is for municipality %(code)s, which does not exist here.")
+            % {"code": manifest["to"]["code"]}
+        )
+    if caseworker.role != Role.CASEWORKER or caseworker.municipality_id != municipality.pk:
+        raise BundleError(
+            _("Choose a caseworker of %(name)s to hold the case.") % {"name": municipality.name}
+        )
+    earlier = Transfer.objects.filter(bundle_id=manifest["bundle_id"], direction=Direction.IN)
+    if earlier.exists():
+        return earlier.get(), False
+    try:
+        with transaction.atomic():
+            former = _former(manifest["from"], municipality)
+            transfer = Transfer(
+                bundle_id=manifest["bundle_id"],
+                direction=Direction.IN,
+                other_municipality_code=manifest["from"]["code"],
+                other_municipality_name=manifest["from"].get("name", ""),
+                by=actor,
+                files=len(manifest["files"]) - 1,
+                sha256=bundle.sha256,
+                earlier=bundle.record.get("earlier", {}),
+            )
+            importer = _Importer(bundle, municipality, actor, former)
+            child_row = bundle.record["records"][0]
+            if child_row["model"] != "cases.child":
+                raise BundleError(_("The bundle does not start with the child."))
+            imported = importer.run()
+            transfer.child_id = importer.mapping["cases.Child"][child_row["pk"]]
+            transfer.records = len(imported)
+            transfer.save()
+            TransferredRecord.objects.bulk_create(
+                [
+                    TransferredRecord(
+                        transfer=transfer, model=label, origin_pk=old, new_pk=new, history=history
+                    )
+                    for label, old, new, history in imported
+                ],
+                batch_size=2000,
+            )
+            CaseworkerAssignment.objects.create(
+                child_id=transfer.child_id,
+                caseworker=caseworker,
+                kind=AssignmentKind.RESPONSIBLE,
+                started_at=timezone.now(),
+            )
+            access_record(
+                user=actor,
+                action=AccessAction.CHANGE,
+                child=Child.objects.get(pk=transfer.child_id),
+                record="transfer",
+                purpose=f"Sagen modtaget fra kommune {manifest['from']['code']}",
+            )
+    except (IntegrityError, KeyError, ValueError, TypeError) as broken:
+        raise BundleError(
+            _("The bundle could not be imported; nothing was saved. (%(error)s)")
+            % {"error": broken}
+        ) from broken
+    return transfer, True
