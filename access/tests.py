@@ -51,6 +51,10 @@ NON_CHILD_URLS = {
     "survey:report",
     "survey:links",
     "survey:answer",
+    # The person's own file in the portal: the signed-in child's own files only
+    # (records/test_person_file.py).
+    "records:my_file",
+    "records:my_file_download",
     # The child's portal: no child id in its URLs; each page reads the signed-in child's own
     # case through the access helper, and another child's entries are not found (portal/tests.py)
     "portal:home",
@@ -97,6 +101,16 @@ def walk(resolver=None, namespace=""):
             yield f"{namespace}{pattern.name}", pattern
 
 
+def _person_file(child, caseworker):
+    from django.core.files.base import ContentFile
+
+    from records.models import FileStatus, PersonFile
+
+    made = PersonFile.objects.create(child=child, requested_by=caseworker, status=FileStatus.REVIEW)
+    made.pdf.save("fil.pdf", ContentFile(b"%PDF-1.4 sample"))
+    return made
+
+
 def kwargs_for(name: str, values: dict) -> dict:
     """Sample arguments for a child URL; `entry_id` means a statement on a conversation's."""
     pattern = dict(walk())[name]
@@ -107,6 +121,8 @@ def kwargs_for(name: str, values: dict) -> dict:
         kwargs["part"] = "goal"
     if name in ("lifebook:approve", "lifebook:comment"):
         kwargs["entry_id"] = values["lifebook_entry_id"]
+    if name == "records:download":
+        kwargs["kind"] = "pdf"
     return kwargs
 
 
@@ -165,6 +181,7 @@ def child_urls(child, caseworker, colleague):
         "tool_id": drawing.pk,
         "alert_id": alert.pk,
         "talk_id": make_talk_request(child).pk,
+        "file_id": _person_file(child, caseworker).pk,
     }
     urls = []
     for name in child_url_names():
@@ -268,6 +285,7 @@ def _objects_for(child, caseworker, other_caseworker):
         "tool_id": drawing.pk,
         "alert_id": alert.pk,
         "talk_id": make_talk_request(child).pk,
+        "file_id": _person_file(child, caseworker).pk,
     }
 
 

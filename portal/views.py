@@ -126,6 +126,7 @@ def home(request):
             "feedback_waiting": selectors.feedback_open(child).count(),
             "open_talks": child.talk_requests.filter(answered_at__isnull=True).count(),
             "is_adult": child.age() >= settings.STEMME_ADULT_AGE,
+            "may_see_file": child.age() >= settings.STEMME_PARTY_AGE,
         },
     )
 

@@ -59,3 +59,68 @@ class TransferredRecord(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.origin_pk} → {self.new_pk}"
+
+
+class Withheld(models.Model):
+    """A record (or its content) withheld from the person's own file because it is another
+    person's confidential information (forvaltningsloven § 15; Barnets lov § 3 on the child's
+    access to the file). The file shows that something was withheld, and why. Lifted by
+    setting `lifted_at`, never by deleting."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    model = models.CharField(max_length=60)
+    record_pk = models.BigIntegerField()
+    reason = models.CharField(_("why it is withheld"), max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "model", "record_pk"], name="withheld_record")]
+
+    def __str__(self):
+        return f"{self.model} {self.record_pk}"
+
+
+class FileStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RENDERING = "rendering", _("Being made")
+    REVIEW = "review", _("Ready for review by staff")
+    RELEASED = "released", _("Released to the person")
+    FAILED = "failed", _("Failed")
+
+
+class PersonFile(models.Model):
+    """The person's own file: everything Stemme holds about them, as a PDF with a table of
+    contents and a zip with the PDF, the originals and a machine-readable copy. Staff review it
+    before it is released."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="person_files", verbose_name=_("person")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    by_the_person = models.BooleanField(_("asked for by the person"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FileStatus.choices, default=FileStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    pdf = models.FileField(upload_to="records/files/", blank=True)
+    package = models.FileField(upload_to="records/files/", blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    withheld = models.PositiveIntegerField(_("items withheld"), default=0)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("person's file")
+        verbose_name_plural = _("persons' files")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.child_id} {self.created_at:%Y-%m-%d}"

@@ -7,8 +7,9 @@ import hashlib
 import uuid
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,7 +22,14 @@ from cases.models import Child
 from continuity.models import AssignmentKind, CaseworkerAssignment
 from records import bundle as bundles
 from records.bundle import BundleError
-from records.models import Direction, Transfer, TransferredRecord
+from records.models import (
+    Direction,
+    FileStatus,
+    PersonFile,
+    Transfer,
+    TransferredRecord,
+    Withheld,
+)
 
 SENDERS = (Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT, Role.ADMINISTRATOR)
 
@@ -274,3 +282,74 @@ def transfer_import(*, path, caseworker, actor=None) -> tuple[Transfer, bool]:
             % {"error": broken}
         ) from broken
     return transfer, True
+
+
+# --- The person's own file --------------------------------------------------------------------
+
+STAFF = (Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT)
+
+
+def may_ask_for_own_file(child) -> bool:
+    """Barnets lov § 3: from 10 the child is a party and may see their own file; a young or
+    formerly placed adult always may."""
+    return child.age() >= settings.STEMME_PARTY_AGE
+
+
+def person_file_request(*, actor, child, by_the_person: bool = False) -> PersonFile:
+    """Ask for the person's file (by the person in the portal, or by staff on their behalf);
+    it is made in the background and reviewed by staff before release."""
+    from records.tasks import render_person_file
+
+    if by_the_person and not may_ask_for_own_file(child):
+        raise PermissionDenied
+    if not by_the_person and actor.role not in STAFF:
+        raise PermissionDenied
+    person_file = PersonFile.objects.create(
+        child=child, requested_by=actor, by_the_person=by_the_person
+    )
+    access_record(
+        user=actor,
+        action=AccessAction.EXPORT,
+        child=child,
+        record=f"person_file:{person_file.pk}",
+        purpose="Personens egen fil bestilt",
+    )
+    transaction.on_commit(lambda: render_person_file.enqueue(person_file.pk))
+    return person_file
+
+
+def person_file_withhold(*, actor, person_file: PersonFile, model: str, record_pk: int, reason):
+    """Withhold one record as another person's confidential information, and make the file
+    again so the note shows where it was."""
+    from records.tasks import render_person_file
+
+    reason = (reason or "").strip()
+    if actor.role not in STAFF or person_file.status != FileStatus.REVIEW:
+        raise PermissionDenied
+    if not reason:
+        raise ValidationError({"reason": _("Say why it is withheld.")})
+    if model not in {label for label, _path in bundles.MOVED}:
+        raise ValidationError(_("Choose one of the file's records."))
+    Withheld.objects.create(
+        child=person_file.child, model=model, record_pk=record_pk, reason=reason[:300], by=actor
+    )
+    person_file.status, person_file.progress = FileStatus.QUEUED, 0
+    person_file.save(update_fields=["status", "progress"])
+    transaction.on_commit(lambda: render_person_file.enqueue(person_file.pk))
+
+
+def person_file_release(*, actor, person_file: PersonFile) -> PersonFile:
+    """Staff have reviewed the file: the person can now download it."""
+    if actor.role not in STAFF or person_file.status != FileStatus.REVIEW:
+        raise PermissionDenied
+    person_file.status = FileStatus.RELEASED
+    person_file.released_by, person_file.released_at = actor, timezone.now()
+    person_file.save(update_fields=["status", "released_by", "released_at"])
+    access_record(
+        user=actor,
+        action=AccessAction.EXPORT,
+        child=person_file.child,
+        record=f"person_file:{person_file.pk}",
+        purpose="Personens egen fil frigivet til personen",
+    )
+    return person_file

@@ -122,11 +122,11 @@ def _rewrite(path, change):
 @pytest.mark.parametrize(
     "how, message",
     [
-        ("record", "altered"),
-        ("manifest", "signature"),
-        ("truncated", "not a transfer bundle"),
-        ("not a zip", "not a transfer bundle"),
-        ("extra file", "do not match"),
+        ("record", "ændret"),
+        ("manifest", "signatur"),
+        ("truncated", "ikke en overførselspakke"),
+        ("not a zip", "ikke en overførselspakke"),
+        ("extra file", "passer ikke med"),
     ],
 )
 def test_an_altered_or_broken_bundle_is_refused_and_nothing_is_imported(
@@ -170,7 +170,7 @@ def test_a_bundle_signed_with_another_key_is_refused(
     child, _code = rich_child
     path = _export(child, caseworker, tmp_path)
     settings.STEMME_TRANSFER_KEY = "another municipality's key, not ours"
-    with pytest.raises(BundleError, match="signature"):
+    with pytest.raises(BundleError, match="signatur"):
         services.transfer_import(path=path, caseworker=foreign_caseworker)
 
 
@@ -181,7 +181,7 @@ def test_a_failure_half_way_leaves_nothing(rich_child, caseworker, foreign_casew
     path = _export(child, caseworker, tmp_path)
     Item.objects.filter(position=5).update(position=50)  # the receiver lacks a question
     before = {label: apps.get_model(label)._base_manager.count() for label in dict(MOVED)}
-    with pytest.raises(BundleError, match="feedback questions"):
+    with pytest.raises(BundleError, match="Feedbackspørgsmålene"):
         services.transfer_import(path=path, caseworker=foreign_caseworker)
     assert before == {label: apps.get_model(label)._base_manager.count() for label in dict(MOVED)}
 
@@ -211,7 +211,7 @@ def test_the_operator_commands(rich_child, caseworker, foreign_caseworker, tmp_p
     call_command("transfer_import", str(path), caseworker=foreign_caseworker.username, stdout=out)
     assert "nothing changed" in out.getvalue()
     (tmp_path / "bad.zip").write_bytes(b"nonsense")
-    with pytest.raises(CommandError, match="not a transfer bundle"):
+    with pytest.raises(CommandError, match="ikke en overførselspakke"):
         call_command("transfer_verify", str(tmp_path / "bad.zip"))
     with pytest.raises(CommandError, match="No child"):
         call_command(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("lifebook.urls")),
     path("", include("insights.urls")),
     path("", include("survey.urls")),
+    path("", include("records.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
