@@ -155,6 +155,36 @@ def life_book_figures() -> str:
     )
 
 
+def records_figures() -> str:
+    """The person's file for a child with ten years of records and 500 photos (time, peak
+    memory of its own process), and 1,000 children moved to another municipality."""
+    url = f"sqlite:///{ROOT / 'bench' / 'records.sqlite3'}"
+    env = {**env_for(url), "STEMME_MEDIA_ROOT": str(ROOT / "bench" / "results" / "media-records")}
+
+    def step(*args):
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "records.py"), *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    child = step("prepare")
+    made = step("person_file", str(child["child"]))
+    moved = step("transfer", "1000")
+    return (
+        f"the person's own file, ten years of records and 500 photos: {made['pages']} pages, "
+        f"package {made['package_mb']:.0f} MB, made in {made['seconds']:.1f} s, peak "
+        f"{made['peak_mb']:.0f} MB; {moved['children']} children moved to another "
+        f"municipality: export {moved['export_seconds']:.0f} s, import "
+        f"{moved['import_seconds']:.0f} s, bundles {moved['bundles_mb']:.1f} MB, peak "
+        f"{moved['peak_mb']:.0f} MB"
+    )
+
+
 def insights_figures(children: int, fresh: bool) -> str:
     """The municipality's dashboard with `children` children in one municipality (PostgreSQL):
     bench/insights.py's report."""
@@ -272,6 +302,7 @@ def main() -> None:
     )
     lines += ["", pdf.stdout.strip()]
     lines += ["", life_book_figures()]
+    lines += ["", records_figures()]
     for size in options.insights_children.split(","):
         if size:
             print(f"[postgres] the insights dashboard at {size} children …", flush=True)
