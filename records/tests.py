@@ -217,3 +217,22 @@ def test_the_operator_commands(rich_child, caseworker, foreign_caseworker, tmp_p
         call_command(
             "transfer_export", child=child.pk, to="101", by=foreign_caseworker.username, out="x"
         )
+
+
+def test_retention_lists_what_is_due_and_removes_nothing(child, caseworker, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.models import Case
+
+    settings.STEMME_RETENTION_YEARS = 5
+    Case.objects.filter(child=child).update(
+        closed_on=timezone.localdate() - timedelta(days=6 * 365)
+    )
+    out = io.StringIO()
+    call_command("retention_due", stdout=out)
+    assert "NOT exported" in out.getvalue() and "1 closed cases" in out.getvalue()
+    assert Case.objects.filter(child=child).exists()
+    with pytest.raises(Exception, match="never hard-deleted"):
+        Case.objects.get(child=child).delete()
