@@ -227,7 +227,14 @@ def write(out, *, child, to_code: str, bundle_id: uuid.UUID) -> dict:
         archive.writestr("record.json", record_bytes)
         for arcname, field in files:
             digest = hashlib.sha256()
-            with field.open("rb") as source, archive.open(arcname, "w", force_zip64=True) as target:
+            try:
+                source = field.open("rb")
+            except OSError as missing:
+                raise BundleError(
+                    _("A file of the child's record is missing from storage: %(name)s")
+                    % {"name": field.name}
+                ) from missing
+            with source, archive.open(arcname, "w", force_zip64=True) as target:
                 while chunk := source.read(CHUNK):
                     digest.update(chunk)
                     target.write(chunk)

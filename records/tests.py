@@ -236,3 +236,14 @@ def test_retention_lists_what_is_due_and_removes_nothing(child, caseworker, sett
     assert Case.objects.filter(child=child).exists()
     with pytest.raises(Exception, match="never hard-deleted"):
         Case.objects.get(child=child).delete()
+
+
+def test_a_missing_file_is_named_and_no_bundle_is_logged(rich_child, caseworker, tmp_path):
+    from lifebook.models import Photo
+
+    child, _code = rich_child
+    photo = Photo.objects.filter(entry__child=child).first()
+    photo.image.storage.delete(photo.image.name)  # lost from storage outside Stemme
+    with pytest.raises(BundleError, match="mangler"):
+        _export(child, caseworker, tmp_path)
+    assert not Transfer.objects.exists()
