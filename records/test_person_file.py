@@ -5,6 +5,7 @@ import io
 import json
 import zipfile
 
+import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -119,3 +120,16 @@ def test_another_municipality_gets_nothing(child, foreign_caseworker, client_for
     assert client.get(reverse("records:files", args=[child.pk])).status_code == 404
     assert client.post(reverse("records:files", args=[child.pk])).status_code == 404
     assert not PersonFile.objects.exists()
+
+
+def test_the_operator_command_writes_the_package(child, caseworker, foreign_caseworker, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    path = tmp_path / "fil.zip"
+    call_command("person_file", child=child.pk, by=caseworker.username, out=str(path), stdout=out)
+    assert "Wrote the file" in out.getvalue()
+    assert "fil.json" in zipfile.ZipFile(path).namelist()
+    with pytest.raises(CommandError, match="No person"):
+        call_command("person_file", child=child.pk, by=foreign_caseworker.username, out="x")
