@@ -127,6 +127,8 @@ def home(request):
             "open_talks": child.talk_requests.filter(answered_at__isnull=True).count(),
             "is_adult": child.age() >= settings.STEMME_ADULT_AGE,
             "may_see_file": child.age() >= settings.STEMME_PARTY_AGE,
+            # The person is told here when their file has been released to them.
+            "file_ready": child.person_files.filter(by_the_person=True, status="released").exists(),
         },
     )
 

@@ -97,6 +97,7 @@ def test_the_person_asks_in_the_portal_and_downloads_once_released(child, casewo
     assert portal.get(url).status_code == 404  # not released yet
     person_file.status = FileStatus.RELEASED
     person_file.save()
+    assert "klar" in portal.get(reverse("portal:home")).content.decode()
     download = portal.get(url)
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert (
