@@ -64,6 +64,9 @@ def _grounds(user, need: Need) -> list[tuple[str, QuerySet | None]]:
         return [(AccessBasis.OWN, own.values("child_id"))]
     if need is Need.PORTAL:
         return []  # the portal shows a child only their own case
+    if user.role == Role.CASE_SYSTEM:
+        # The municipality's case system files the case records of all its children.
+        return [(AccessBasis.CASE_SYSTEM, None)] if need is Need.CASE_RECORD else []
     if user.role == Role.CONTRIBUTOR:
         if need is not Need.LIFE_BOOK:
             return []

@@ -53,6 +53,14 @@ NON_CHILD_URLS = {
     "survey:answer",
     # The person's own file in the portal: the signed-in child's own files only
     # (records/test_person_file.py).
+    # The case system's API: a token of its own, a service user read through the same access
+    # helper (children_visible_to), every child's record logged (api/tests.py).
+    "api:openapi-json",
+    "api:api-root",
+    "api:child_upsert",
+    "api:children",
+    "api:decisions",
+    "api:conversations",
     "records:my_file",
     "records:my_file_download",
     # The child's portal: no child id in its URLs; each page reads the signed-in child's own

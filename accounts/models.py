@@ -81,6 +81,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
     CONTRIBUTOR = "contributor", _("External contributor")
     CHILD = "child", _("Child or young person (the portal)")
+    CASE_SYSTEM = "case_system", _("Case system (API client)")
 
 
 STAFF_ROLES = {

@@ -43,6 +43,7 @@ class AccessBasis(models.TextChoices):
     CONTRIBUTOR = "contributor", _("contributes to the life book")
     OWN = "own", _("the child or young person themself")
     BREAK_GLASS = "break_glass", _("opened the case without being assigned")
+    CASE_SYSTEM = "case_system", _("the municipality's case system")
 
 
 class AccessEvent(models.Model):

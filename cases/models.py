@@ -52,7 +52,12 @@ class Child(KeptRecord):
         verbose_name_plural = _("children")
         ordering = ["first_name", "last_name"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "cpr"], name="child_cpr_unique")
+            models.UniqueConstraint(fields=["municipality", "cpr"], name="child_cpr_unique"),
+            models.UniqueConstraint(
+                fields=["municipality", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="child_external_id_unique",
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "birth_date"])]
 

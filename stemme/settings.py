@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "insights",
     "survey",
     "records",
+    "api",
     "lifebook",
     "portal",
     "demo",

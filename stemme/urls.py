@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("insights.urls")),
     path("", include("survey.urls")),
     path("", include("records.urls")),
+    path("", include("api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -59,6 +59,7 @@ from survey import services as survey_services
 
 DEMO_PASSWORD = "stemme-demo-2026"  # noqa: S105 - printed on purpose, demo only
 DEMO_CODE = "265"
+DEMO_API_TOKEN = "stm_demo-roskilde-2026"  # noqa: S105 - printed on purpose, demo only
 OTHER_DEMO_CODE = "320"
 
 # username, first name, last name, role, team
@@ -123,6 +124,9 @@ class Command(BaseCommand):
             where = f", {team}" if team else ""
             self.stdout.write(f"  {username:<13} {first} {last} – {role.label}{where}")
         self.stdout.write(f"  {'faxe':<13} a caseworker in another municipality (320 Faxe)")
+        self.stdout.write(
+            f"The case system's API at /api/v1/ (Authorization: Bearer {DEMO_API_TOKEN})"
+        )
         self.stdout.write("The children's portal at /me/ (code, then PIN):")
         for first, last, years, code, pin in PORTAL_CHILDREN:
             self.stdout.write(f"  {code}  PIN {pin}  {first} {last}, {years} years")
@@ -162,6 +166,17 @@ class Command(BaseCommand):
         self._lifebooks()
         self._portal()
         self._insights(municipality, teams)
+        self._api_client()
+
+    def _api_client(self):
+        """The case system's API client, with a token the demo prints (a real one is random)."""
+        from api.models import ApiToken, token_digest
+        from api.services import api_client_create
+
+        client, _token = api_client_create(actor=self.users["admin"], name="Sagssystemet (demo)")
+        ApiToken.objects.filter(client=client).update(
+            digest=token_digest(DEMO_API_TOKEN), prefix=DEMO_API_TOKEN[:8]
+        )
 
     def _insights(self, municipality, teams):
         """A caseworker who left, three rounds of the self-assessment, and a children's survey

@@ -1,0 +1,62 @@
+"""System clients of the API: the municipality's case system, with its own scoped tokens —
+never a staff member's password. Each client acts as a service user (role "case_system") so
+every call goes through the same access helper as the pages and lands in the access log."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Municipality
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiClient(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="api_clients"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_client"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self):
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A bearer token; only its digest is kept. Rotating gives a new one and lets the old one
+    run out after a grace period; revoking ends it at once."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.client} {self.prefix}…"
+
+    def is_usable(self, now=None) -> bool:
+        """Not revoked, not run out, and its client not revoked."""
+        now = now or timezone.now()
+        return (
+            self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > now)
+            and self.client.revoked_at is None
+        )
