@@ -128,15 +128,15 @@ def prepare(name: str, url: str, children: int, fresh: bool) -> None:
         )
 
 
-def life_book_figures() -> str:
-    """A life book of 300 entries with 150 photos: the PDF (time, peak memory of its own
-    process) and the timeline page (median time, queries)."""
-    url = f"sqlite:///{ROOT / 'bench' / 'book.sqlite3'}"
-    env = {**env_for(url), "STEMME_MEDIA_ROOT": str(ROOT / "bench" / "results" / "media")}
+def _stepper(script: str, database: str, media: str):
+    """Run `script`'s steps, each in a fresh process (so its peak memory is its own), on its
+    own SQLite database and media folder; each step's last line of output is JSON."""
+    url = f"sqlite:///{ROOT / 'bench' / database}"
+    env = {**env_for(url), "STEMME_MEDIA_ROOT": str(ROOT / "bench" / "results" / media)}
 
     def step(*args):
         done = subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "book.py"), *args],
+            [sys.executable, str(ROOT / "bench" / script), *args],
             cwd=ROOT,
             env=env,
             check=True,
@@ -145,6 +145,13 @@ def life_book_figures() -> str:
         )
         return json.loads(done.stdout.strip().splitlines()[-1])
 
+    return step
+
+
+def life_book_figures() -> str:
+    """A life book of 300 entries with 150 photos: the PDF (time, peak memory of its own
+    process) and the timeline page (median time, queries)."""
+    step = _stepper("book.py", "book.sqlite3", "media")
     child = step("prepare")
     pdf = step("render", str(child["child"]))
     page = step("timeline", str(child["child"]))
@@ -158,20 +165,7 @@ def life_book_figures() -> str:
 def records_figures() -> str:
     """The person's file for a child with ten years of records and 500 photos (time, peak
     memory of its own process), and 1,000 children moved to another municipality."""
-    url = f"sqlite:///{ROOT / 'bench' / 'records.sqlite3'}"
-    env = {**env_for(url), "STEMME_MEDIA_ROOT": str(ROOT / "bench" / "results" / "media-records")}
-
-    def step(*args):
-        done = subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "records.py"), *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        return json.loads(done.stdout.strip().splitlines()[-1])
-
+    step = _stepper("records.py", "records.sqlite3", "media-records")
     child = step("prepare")
     made = step("person_file", str(child["child"]))
     moved = step("transfer", "1000")
