@@ -9,6 +9,14 @@ before a decision, days), threshold (the caseload threshold)."""
 LOCAL = "AT TIME ZONE 'Europe/Copenhagen')::date"
 KIDS = "SELECT id FROM cases_child WHERE municipality_id = %(m)s AND removed_at IS NULL"
 PLACEMENTS = "('foster_care', 'kinship_care', 'institution', 'own_room')"
+# Each caseworker's children held at the end of the period.
+LOADS = f"""
+        SELECT a.caseworker_id, count(DISTINCT a.child_id) AS n
+        FROM continuity_caseworkerassignment a JOIN accounts_user u ON u.id = a.caseworker_id
+        WHERE u.municipality_id = %(m)s AND u.role = 'caseworker' AND a.kind = 'responsible'
+          AND a.removed_at IS NULL AND (a.started_at {LOCAL} <= %(e)s
+          AND (a.ended_at IS NULL OR (a.ended_at {LOCAL} > %(e)s)
+        GROUP BY a.caseworker_id) loads"""
 DECISIONS = f"""
     FROM cases_decision d JOIN cases_case k ON k.id = d.case_id
     WHERE k.child_id IN ({KIDS}) AND d.removed_at IS NULL AND d.finalised_at IS NOT NULL
@@ -129,20 +137,10 @@ SQL = {
       AND carried_out_on BETWEEN %(s)s AND %(e)s""",
     "caseload": f"""
     SELECT sum(n), round(sum(n)::numeric / nullif(count(*), 0), 1) FROM (
-        SELECT a.caseworker_id, count(DISTINCT a.child_id) AS n
-        FROM continuity_caseworkerassignment a JOIN accounts_user u ON u.id = a.caseworker_id
-        WHERE u.municipality_id = %(m)s AND u.role = 'caseworker' AND a.kind = 'responsible'
-          AND a.removed_at IS NULL AND (a.started_at {LOCAL} <= %(e)s
-          AND (a.ended_at IS NULL OR (a.ended_at {LOCAL} > %(e)s)
-        GROUP BY a.caseworker_id) loads""",
+{LOADS}""",
     "over_threshold": f"""
     SELECT count(*), count(*) FILTER (WHERE n > %(threshold)s) FROM (
-        SELECT a.caseworker_id, count(DISTINCT a.child_id) AS n
-        FROM continuity_caseworkerassignment a JOIN accounts_user u ON u.id = a.caseworker_id
-        WHERE u.municipality_id = %(m)s AND u.role = 'caseworker' AND a.kind = 'responsible'
-          AND a.removed_at IS NULL AND (a.started_at {LOCAL} <= %(e)s
-          AND (a.ended_at IS NULL OR (a.ended_at {LOCAL} > %(e)s)
-        GROUP BY a.caseworker_id) loads""",
+{LOADS}""",
     "turnover": f"""
     SELECT count(*), count(*) FILTER (WHERE u.left_on <= %(e)s)
     FROM accounts_user u

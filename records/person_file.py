@@ -8,7 +8,6 @@ adult, made readable. One package (zip) holds:
 What staff marked as another person's confidential information is withheld, in the PDF and the
 JSON alike, with a visible note that something was withheld and why."""
 
-import hashlib
 import json
 import os
 import tempfile
@@ -209,11 +208,3 @@ def render(person_file: PersonFile) -> None:
     person_file.save(
         update_fields=["pdf", "package", "pages", "withheld", "status", "progress", "finished_at"]
     )
-
-
-def sha256_of(field) -> str:
-    digest = hashlib.sha256()
-    with field.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -5,9 +5,8 @@ import shutil
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
-from cases.models import Child
 from records import services
+from records.management.operator import actor_and_child
 from records.person_file import render
 
 
@@ -23,12 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="The zip file to write.")
 
     def handle(self, *args, child, by, out, **options):
-        actor = User.objects.filter(username=by, is_active=True).first()
-        if actor is None:
-            raise CommandError(f"No active user {by}.")
-        person = Child.objects.filter(pk=child, municipality_id=actor.municipality_id).first()
-        if person is None:
-            raise CommandError(f"No person {child} with a case in {by}'s municipality.")
+        actor, person = actor_and_child(by, child, what="person")
         try:
             made = services.person_file_request(actor=actor, child=person)
         except PermissionDenied as refused:

@@ -3,10 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
-from cases.models import Child
 from records import services
 from records.bundle import BundleError
+from records.management.operator import actor_and_child
 
 
 class Command(BaseCommand):
@@ -22,12 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="The bundle file to write.")
 
     def handle(self, *args, child, to, by, out, **options):
-        actor = User.objects.filter(username=by, is_active=True).first()
-        if actor is None:
-            raise CommandError(f"No active user {by}.")
-        found = Child.objects.filter(pk=child, municipality_id=actor.municipality_id).first()
-        if found is None:
-            raise CommandError(f"No child {child} in {by}'s municipality.")
+        actor, found = actor_and_child(by, child)
         try:
             with open(out, "wb") as handle:
                 transfer = services.transfer_export(
