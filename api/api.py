@@ -4,30 +4,25 @@ read of a child's data goes through the access helper (`children_visible_to`) as
 service user and is written to the access log. Every refusal is an RFC 9457 problem
 (application/problem+json)."""
 
-from datetime import date, datetime
-
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
 
 from access.policy import children_visible_to
-from accounts.models import Role, User
+from api import schemas, upserts
 from api.models import ApiToken, token_digest
 from audit.models import AccessAction, AccessBasis
-from audit.services import access_record
-from cases import services as case_services
+from audit.services import access_record, access_record_many
 from cases.models import Child, Decision
 from conversations.models import Conversation, Statement, Visibility
-from core.services import save_recorded
-
-MAX_LIMIT = 500
+from feedback.models import FeedbackResponse, ItemAnswer
+from plans.models import ChildPlan, PlanGoal
 
 
 class ClientToken(HttpBearer):
@@ -79,6 +74,7 @@ def _unauthenticated(request, exc):
 
 
 @api.exception_handler(Http404)
+@api.exception_handler(ObjectDoesNotExist)
 def _not_found(request, exc):
     return problem(request, 404, "Not found.")
 
@@ -110,188 +106,193 @@ def _http_error(request, exc):
     return problem(request, exc.status_code, str(exc))
 
 
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
+PURPOSE = "Sagssystemet henter til journalisering"
 
 
-class ChildIn(Strict):
-    cpr: str = Field(..., min_length=10, max_length=11, description="DDMMYY-NNNN or 10 digits")
-    first_name: str = Field(..., min_length=1, max_length=100)
-    last_name: str = Field(..., min_length=1, max_length=100)
-    preferred_name: str = Field("", max_length=100)
-    languages: str = Field("", max_length=200)
-    caseworker: str = Field(
-        ..., min_length=1, max_length=150, description="The fixed caseworker's username"
+def _log_change(request, child: Child, record: str) -> None:
+    access_record(
+        user=request.user,
+        action=AccessAction.CHANGE,
+        child=child,
+        record=record,
+        basis=AccessBasis.CASE_SYSTEM,
+        path=request.path,
     )
 
 
-class ChildOut(Schema):
-    id: int
-    external_id: str
-    first_name: str
-    last_name: str
-    birth_date: date
-    updated_at: datetime
-
-
-class Page(Schema):
-    count: int
-    next_offset: int | None
-    items: list
-
-
-class ChildrenPage(Page):
-    items: list[ChildOut]
-
-
-class DecisionOut(Schema):
-    id: int
-    child_external_id: str
-    decided_on: date
-    subject: str
-    made_final_at: datetime | None
-    childs_view: str
-    how_weighed: str
-    explanation_for_child: str
-    child_told_on: date | None
-    updated_at: datetime
-
-
-class DecisionsPage(Page):
-    items: list[DecisionOut]
-
-
-class StatementOut(Schema):
-    text: str
-    visibility: str
-
-
-class ConversationOut(Schema):
-    id: int
-    child_external_id: str
-    kind: str
-    status: str
-    planned_at: datetime
-    held_at: datetime | None
-    summary_to_child: str
-    statements: list[StatementOut]
-    updated_at: datetime
-
-
-class ConversationsPage(Page):
-    items: list[ConversationOut]
-
-
-class Paging(Schema):
-    changed_since: datetime | None = None
-    offset: int = Field(0, ge=0)
-    limit: int = Field(100, ge=1, le=MAX_LIMIT)
-
-
-def _page(request, queryset, paging: Paging, record: str):
+def _page(request, queryset, paging: schemas.Paging, record: str, changed_field="updated_at"):
     """One page of `queryset` (changed since, oldest change first), each child on it logged."""
     if paging.changed_since is not None:
         when = paging.changed_since
         if timezone.is_naive(when):
             when = timezone.make_aware(when)
-        queryset = queryset.filter(updated_at__gt=when)
+        queryset = queryset.filter(**{f"{changed_field}__gt": when})
     total = queryset.count()
     items = list(
-        queryset.order_by("updated_at", "pk")[paging.offset : paging.offset + paging.limit]
+        queryset.order_by(changed_field, "pk")[paging.offset : paging.offset + paging.limit]
     )
-
-    def child_of(item):
-        if isinstance(item, Child):
-            return item
-        return item.child if hasattr(item, "child_id") else item.case.child
-
-    for child in {child_of(item) for item in items}:
-        access_record(
-            user=request.user,
-            action=AccessAction.VIEW,
-            child=child,
-            record=record,
-            basis=AccessBasis.CASE_SYSTEM,
-            purpose="Sagssystemet henter til journalisering",
-            path=request.path,
-        )
+    children = {_child_of(item) for item in items}
+    access_record_many(
+        user=request.user,
+        action=AccessAction.VIEW,
+        children=sorted(children, key=lambda child: child.pk),
+        record=record,
+        basis=AccessBasis.CASE_SYSTEM,
+        purpose=PURPOSE,
+        path=request.path,
+    )
     more = paging.offset + len(items) < total
     return total, items, (paging.offset + len(items) if more else None)
 
 
-@api.put("/children/{external_id}", response={200: ChildOut, 201: ChildOut}, tags=["children"])
-def child_upsert(request, external_id: str, payload: ChildIn):
+def _child_of(item) -> Child:
+    if isinstance(item, Child):
+        return item
+    return item.case.child if isinstance(item, Decision) else item.child
+
+
+def _valid_id(external_id: str) -> str:
+    if not external_id.strip() or len(external_id) > 100 or not external_id.isprintable():
+        raise HttpError(422, "The case system's id must be 1-100 printable characters.")
+    return external_id
+
+
+def _child(request, child_external_id: str) -> Child:
+    """The child by the case system's id, through the access helper: another municipality's
+    child is not found, exactly like one that does not exist."""
+    return upserts.require_child(request.user, _valid_id(child_external_id))
+
+
+# --- Writes: the case system's records, keyed on its own ids ---------------------------------
+
+
+@api.put(
+    "/children/{external_id}",
+    response={200: schemas.ChildOut, 201: schemas.ChildOut},
+    tags=["children"],
+)
+def child_upsert(request, external_id: str, payload: schemas.ChildIn):
     """Create or update a child by the case system's id (idempotent: the same call twice
-    changes nothing the second time)."""
-    if not external_id.strip() or len(external_id) > 100:
-        raise HttpError(422, "The case system's id must be 1-100 characters.")
-    client = request.auth
-    existing = children_visible_to(request.user).filter(external_id=external_id).first()
-    if (
-        existing is None
-        and Child.all_objects.filter(
-            external_id=external_id, municipality=client.municipality
-        ).exists()
-    ):
-        raise Http404  # removed: never recreated silently
-    with transaction.atomic():
-        if existing is None:
-            caseworker = User.objects.filter(
-                username=payload.caseworker,
-                municipality=client.municipality,
-                role=Role.CASEWORKER,
-                is_active=True,
-            ).first()
-            if caseworker is None:
-                raise DjangoValidationError({"caseworker": ["No such caseworker here."]})
-            try:
-                child = case_services.child_create(
-                    actor=request.user,
-                    municipality=client.municipality,
-                    cpr=payload.cpr,
-                    first_name=payload.first_name,
-                    last_name=payload.last_name,
-                    preferred_name=payload.preferred_name,
-                    languages=payload.languages,
-                    caseworker=caseworker,
-                )
-            except IntegrityError as clash:
-                raise DjangoValidationError({"cpr": ["Already registered."]}) from clash
-            child.external_id = external_id
-            save_recorded(child, actor=request.user)
-            status = 201
-        else:
-            child = existing
-            wanted = {
-                name: getattr(payload, name).strip()
-                for name in ("first_name", "last_name", "preferred_name", "languages")
-            }
-            if any(getattr(child, name) != value for name, value in wanted.items()):
-                for name, value in wanted.items():
-                    setattr(child, name, value)
-                save_recorded(child, actor=request.user)
-            status = 200
-    access_record(
+    changes nothing the second time). A new child gets an open case and its fixed caseworker."""
+    child, outcome = upserts.child_upsert(
+        actor=request.user, external_id=_valid_id(external_id), **payload.dict()
+    )
+    _log_change(request, child, "api:child")
+    return Status(201 if outcome == upserts.CREATED else 200, child)
+
+
+@api.post("/batches/children", response=schemas.BatchOut, tags=["children"])
+def children_batch(request, payload: schemas.ChildBatch):
+    """Up to 500 children in one call, all or nothing: if any is refused, none is written and
+    the problem names every refused item."""
+    rows = [item.dict() for item in payload.items]
+    results = upserts.write_rows(rows, lambda row: upserts.child_upsert(actor=request.user, **row))
+    errors = [
+        {"loc": ["items", result.index, field], "msg": message}
+        for result in results
+        for field, message in result.errors
+    ]
+    if errors:
+        return problem(request, 422, "Some items were refused; nothing was written.", errors=errors)
+    children = [result.record for result in results]
+    access_record_many(
         user=request.user,
         action=AccessAction.CHANGE,
-        child=child,
+        children=children,
         record="api:child",
         basis=AccessBasis.CASE_SYSTEM,
         path=request.path,
     )
-    return Status(status, child)
+    counts = {outcome: 0 for outcome in (upserts.CREATED, upserts.UPDATED, upserts.UNCHANGED)}
+    for result in results:
+        counts[result.outcome] += 1
+    return {
+        **counts,
+        "items": [
+            {"external_id": r.record.external_id, "id": r.record.pk, "outcome": r.outcome}
+            for r in results
+        ],
+    }
 
 
-@api.get("/children", response=ChildrenPage, tags=["children"])
-def children(request, paging: Query[Paging]):
+@api.put("/children/{child}/cases/{external_id}", response=schemas.CaseOut, tags=["course"])
+def case_upsert(request, child: str, external_id: str, payload: schemas.CaseIn):
+    """A case of the child, by the case system's id; closing it needs a closing note."""
+    with transaction.atomic():
+        found = _child(request, child)
+        case, outcome = upserts.case_upsert(
+            actor=request.user, child=found, external_id=_valid_id(external_id), **payload.dict()
+        )
+        _log_change(request, found, "api:case")
+    return {**_fields(case, "id", "external_id", "opened_on", "closed_on"), "outcome": outcome}
+
+
+@api.put("/children/{child}/measures/{external_id}", response=schemas.MeasureOut, tags=["course"])
+def measure_upsert(request, child: str, external_id: str, payload: schemas.MeasureIn):
+    """A measure or placement by the case system's id (placements are the kinds foster_care,
+    kinship_care, institution and own_room). Recording a placement's end ends the carers'
+    access to the life book with it."""
+    fields = payload.dict()
+    case_external_id = fields.pop("case") or ""
+    fields["end_kind"] = fields["end_kind"] or ""
+    with transaction.atomic():
+        found = _child(request, child)
+        measure, outcome = upserts.measure_upsert(
+            actor=request.user,
+            child=found,
+            external_id=_valid_id(external_id),
+            case_external_id=case_external_id,
+            **fields,
+        )
+        _log_change(request, found, "api:measure")
+    return {
+        **_fields(measure, "id", "external_id", "kind", "started_on", "ended_on", "is_placement"),
+        "outcome": outcome,
+    }
+
+
+@api.put("/children/{child}/network/{external_id}", response=schemas.NetworkOut, tags=["network"])
+def network_upsert(request, child: str, external_id: str, payload: schemas.NetworkIn):
+    """A person in the child's network (parent, sibling, carer, school, bisidder)."""
+    with transaction.atomic():
+        found = _child(request, child)
+        member, outcome = upserts.network_member_upsert(
+            actor=request.user, child=found, external_id=_valid_id(external_id), **payload.dict()
+        )
+        _log_change(request, found, "api:network")
+    return {**_fields(member, "id", "external_id", "name", "relation"), "outcome": outcome}
+
+
+@api.put("/children/{child}/caseworker", response=schemas.CaseworkerOut, tags=["children"])
+def caseworker_put(request, child: str, payload: schemas.CaseworkerIn):
+    """The child's fixed caseworker. A different caseworker than today's starts a handover
+    (with an overlap), which the caseworkers complete in Stemme."""
+    with transaction.atomic():
+        found = _child(request, child)
+        _record, outcome = upserts.caseworker_assign(
+            actor=request.user, child=found, **payload.dict()
+        )
+        _log_change(request, found, "api:caseworker")
+    return {"caseworker": payload.caseworker, "outcome": outcome}
+
+
+def _fields(record, *names) -> dict:
+    return {name: getattr(record, name) for name in names}
+
+
+# --- Reads: the child's voice, for filing in the case system --------------------------------
+
+
+@api.get("/children", response=schemas.ChildrenPage, tags=["children"])
+def children(request, paging: Query[schemas.Paging]):
     """The municipality's children, changed since a moment, oldest change first."""
     queryset = children_visible_to(request.user)
     total, items, next_offset = _page(request, queryset, paging, "api:children")
     return {"count": total, "next_offset": next_offset, "items": items}
 
 
-@api.get("/decisions", response=DecisionsPage, tags=["records"])
-def decisions(request, paging: Query[Paging]):
+@api.get("/decisions", response=schemas.DecisionsPage, tags=["records"])
+def decisions(request, paging: Query[schemas.Paging]):
     """Final decisions with the child's view and the explanation to the child, for filing."""
     queryset = Decision.objects.filter(
         case__child__in=children_visible_to(request.user), finalised_at__isnull=False
@@ -302,16 +303,19 @@ def decisions(request, paging: Query[Paging]):
         "next_offset": next_offset,
         "items": [
             {
-                "id": d.pk,
+                **_fields(
+                    d,
+                    "id",
+                    "decided_on",
+                    "subject",
+                    "childs_view",
+                    "how_weighed",
+                    "explanation_for_child",
+                    "child_told_on",
+                    "updated_at",
+                ),
                 "child_external_id": d.case.child.external_id,
-                "decided_on": d.decided_on,
-                "subject": d.subject,
                 "made_final_at": d.finalised_at,
-                "childs_view": d.childs_view,
-                "how_weighed": d.how_weighed,
-                "explanation_for_child": d.explanation_for_child,
-                "child_told_on": d.child_told_on,
-                "updated_at": d.updated_at,
             }
             for d in items
         ],
@@ -322,8 +326,8 @@ def decisions(request, paging: Query[Paging]):
 FILED_VISIBILITY = (Visibility.EVERYONE, Visibility.NOT_PARENTS, Visibility.STAFF_ONLY)
 
 
-@api.get("/conversations", response=ConversationsPage, tags=["records"])
-def conversations(request, paging: Query[Paging]):
+@api.get("/conversations", response=schemas.ConversationsPage, tags=["records"])
+def conversations(request, paging: Query[schemas.Paging]):
     """Conversations with the child's statements in their own words, as far as their
     visibility allows filing."""
     queryset = Conversation.objects.filter(
@@ -342,16 +346,102 @@ def conversations(request, paging: Query[Paging]):
         "next_offset": next_offset,
         "items": [
             {
-                "id": c.pk,
+                **_fields(
+                    c,
+                    "id",
+                    "kind",
+                    "status",
+                    "planned_at",
+                    "held_at",
+                    "summary_to_child",
+                    "updated_at",
+                ),
                 "child_external_id": c.child.external_id,
-                "kind": c.kind,
-                "status": c.status,
-                "planned_at": c.planned_at,
-                "held_at": c.held_at,
-                "summary_to_child": c.summary_to_child,
                 "statements": statements.get(c.pk, []),
-                "updated_at": c.updated_at,
             }
             for c in items
+        ],
+    }
+
+
+@api.get("/plans", response=schemas.PlansPage, tags=["records"])
+def plans(request, paging: Query[schemas.Paging]):
+    """The child's plans with the child's own goals beside the professional ones, the version
+    for the child and whether the child agrees."""
+    queryset = ChildPlan.objects.filter(child__in=children_visible_to(request.user)).select_related(
+        "child"
+    )
+    total, items, next_offset = _page(request, queryset, paging, "api:plans")
+    goals: dict[int, list] = {}
+    for goal in PlanGoal.objects.filter(plan__in=[p.pk for p in items]).order_by("pk"):
+        goals.setdefault(goal.plan_id, []).append(
+            _fields(goal, "childs_words", "professional_goal", "target_date")
+        )
+    return {
+        "count": total,
+        "next_offset": next_offset,
+        "items": [
+            {
+                **_fields(
+                    p,
+                    "id",
+                    "kind",
+                    "adopted_on",
+                    "next_review_on",
+                    "version_for_child",
+                    "child_agrees",
+                    "child_disagrees_because",
+                    "updated_at",
+                ),
+                "child_external_id": p.child.external_id,
+                "goals": goals.get(p.pk, []),
+            }
+            for p in items
+        ],
+    }
+
+
+@api.get("/feedback", response=schemas.FeedbackPage, tags=["records"])
+def feedback(request, paging: Query[schemas.Paging]):
+    """The child's completed feedback after meetings: each answer and the score on the common
+    0-10 scale, with the instrument version it was given on. `changed_since` counts from when
+    the answer was completed."""
+    queryset = FeedbackResponse.objects.filter(
+        child__in=children_visible_to(request.user), completed_at__isnull=False
+    ).select_related("child", "request", "version__instrument")
+    total, items, next_offset = _page(
+        request, queryset, paging, "api:feedback", changed_field="completed_at"
+    )
+    answers: dict[int, list] = {}
+    for answer in (
+        ItemAnswer.objects.filter(response__in=[r.pk for r in items])
+        .select_related("item")
+        .order_by("item__position")
+    ):
+        answers.setdefault(answer.response_id, []).append(
+            {
+                "position": answer.item.position,
+                "outcome": answer.item.outcome,
+                "value": answer.value,
+                "on_0_to_10": answer.normalized,
+            }
+        )
+    return {
+        "count": total,
+        "next_offset": next_offset,
+        "items": [
+            {
+                "id": r.pk,
+                "child_external_id": r.child.external_id,
+                "conversation_id": r.request.conversation_id,
+                "instrument": r.version.instrument.key,
+                "version": r.version.number,
+                "respondent": r.respondent,
+                "declined": r.declined,
+                "score": r.score,
+                "answers": answers.get(r.pk, []),
+                "updated_at": r.completed_at,
+            }
+            for r in items
         ],
     }

@@ -60,3 +60,57 @@ class ApiToken(models.Model):
             and (self.expires_at is None or self.expires_at > now)
             and self.client.revoked_at is None
         )
+
+
+class Webhook(models.Model):
+    """Where the case system wants to hear that something happened (a decision made final, a
+    conversation documented). Bodies are signed with the webhook's own secret."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="webhooks")
+    url = models.URLField(_("address"), max_length=500)
+    secret = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self):
+        return self.url
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed: gave up")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook, with every attempt's outcome; retried with backoff until it
+    is delivered or the attempts run out. A failure stays visible in the admin."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.PROTECT, related_name="deliveries")
+    event_id = models.UUIDField(unique=True)
+    event = models.CharField(_("event"), max_length=50)
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="+")
+    payload = models.JSONField()
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.event} {self.event_id}"

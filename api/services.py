@@ -4,11 +4,12 @@ import secrets
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from api.models import ApiClient, ApiToken, token_digest
+from api.models import ApiClient, ApiToken, Webhook, token_digest
 
 MANAGERS = (Role.ADMINISTRATOR,)
 
@@ -61,3 +62,13 @@ def api_client_revoke(*, actor, client: ApiClient) -> None:
     client.revoked_at = now
     client.save(update_fields=["revoked_at"])
     User.objects.filter(pk=client.user_id).update(is_active=False)
+
+
+@transaction.atomic
+def webhook_create(*, actor, client: ApiClient, url: str) -> tuple[Webhook, str]:
+    """Where the client wants events; returns it with its signing secret (shown only now)."""
+    if actor.municipality_id != client.municipality_id or client.revoked_at:
+        raise PermissionDenied
+    URLValidator(schemes=["https", "http"])(url)
+    secret = f"whsec_{secrets.token_urlsafe(32)}"
+    return Webhook.objects.create(client=client, url=url, secret=secret), secret

@@ -164,3 +164,267 @@ def test_the_operator_command(administrator, caseworker):
     assert call(token, "get", "/children").status_code == 401
     with pytest.raises(CommandError, match="Only an administrator"):
         call_command("api_client", "create", "x", by=caseworker.username, stdout=out)
+
+
+# --- The case's course, the network and the caseworker, keyed on the case system's ids -------
+
+
+def _child_via_api(token, caseworker, external_id="SAG-10", serial=4):
+    body = {
+        **CHILD,
+        "cpr": make_cpr(timezone.localdate() - timedelta(days=12 * 365), serial),
+        "caseworker": caseworker.username,
+    }
+    response = call(token, "put", f"/children/{external_id}", body)
+    assert response.status_code == 201, response.content
+    return Child.objects.get(pk=response.json()["id"])
+
+
+def test_cases_measures_placements_and_network_are_upserted(client_and_token, caseworker):
+    from cases.models import Case, Measure, NetworkMember
+
+    _client, token = client_and_token
+    child = _child_via_api(token, caseworker)
+    opened = call(token, "put", "/children/SAG-10/cases/S-1", {"opened_on": "2026-01-05"})
+    assert opened.status_code == 200 and opened.json()["outcome"] == "updated"
+    assert Case.objects.filter(child=child).count() == 1  # Stemme's own case was taken over
+    again = call(token, "put", "/children/SAG-10/cases/S-1", {"opened_on": "2026-01-05"})
+    assert again.json()["outcome"] == "unchanged"
+
+    placement = {
+        "kind": "foster_care",
+        "place": "Familien Holm",
+        "started_on": "2026-02-01",
+        "case": "S-1",
+    }
+    created = call(token, "put", "/children/SAG-10/measures/M-1", placement)
+    assert created.json()["outcome"] == "created" and created.json()["is_placement"] is True
+    assert call(token, "put", "/children/SAG-10/measures/M-1", placement).json()["outcome"] == (
+        "unchanged"
+    )
+    ended = call(
+        token,
+        "put",
+        "/children/SAG-10/measures/M-1",
+        {**placement, "ended_on": "2026-03-01", "end_kind": "unplanned"},
+    )
+    assert ended.json()["outcome"] == "updated"
+    measure = Measure.objects.get(external_id="M-1")
+    assert measure.end_kind == "unplanned" and measure.history.count() == 2
+    refused = call(
+        token, "put", "/children/SAG-10/measures/M-1", {**placement, "ended_on": "2026-03-01"}
+    )
+    assert refused.status_code == 422  # an end must say whether it was planned
+
+    mother = {"name": "Lise Berg", "relation": "parent", "holds_custody": True}
+    assert call(token, "put", "/children/SAG-10/network/P-1", mother).json()["outcome"] == (
+        "created"
+    )
+    assert NetworkMember.objects.get(external_id="P-1").holds_custody
+    unknown = call(token, "put", "/children/SAG-404/network/P-1", mother)
+    assert unknown.status_code == 404 and unknown["Content-Type"] == "application/problem+json"
+
+
+def test_a_new_caseworker_from_the_case_system_starts_a_handover(
+    client_and_token, caseworker, colleague
+):
+    from continuity.models import Handover
+
+    _client, token = client_and_token
+    child = _child_via_api(token, caseworker)
+    same = call(token, "put", "/children/SAG-10/caseworker", {"caseworker": caseworker.username})
+    assert same.json()["outcome"] == "unchanged"
+    changed = call(token, "put", "/children/SAG-10/caseworker", {"caseworker": colleague.username})
+    assert changed.json()["outcome"] == "handover_started"
+    handover = Handover.objects.get(child=child)
+    assert handover.to_caseworker == colleague and handover.from_caseworker == caseworker
+    twice = call(token, "put", "/children/SAG-10/caseworker", {"caseworker": colleague.username})
+    assert twice.json()["outcome"] == "unchanged"
+
+
+def test_a_batch_is_all_or_nothing_and_names_every_refused_item(client_and_token, caseworker):
+    _client, token = client_and_token
+    items = [
+        {
+            **CHILD,
+            "external_id": f"B-{n}",
+            "cpr": make_cpr(timezone.localdate() - timedelta(days=8 * 365 + n), 5),
+            "caseworker": caseworker.username,
+        }
+        for n in range(3)
+    ]
+    bad = [*items, {**items[0], "external_id": "B-9", "caseworker": "ingen"}]
+    refused = call(token, "post", "/batches/children", {"items": bad})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"loc": ["items", 3, "caseworker"], "msg": "There is no active caseworker with that name."}
+    ]
+    assert not Child.objects.filter(external_id__startswith="B-").exists()
+    done = call(token, "post", "/batches/children", {"items": items})
+    assert done.status_code == 200 and done.json()["created"] == 3
+    again = call(token, "post", "/batches/children", {"items": items})
+    assert again.json()["unchanged"] == 3
+    assert AccessEvent.objects.filter(record="api:child").count() == 6
+
+
+def test_plans_and_feedback_are_read_for_filing(client_and_token, child, caseworker):
+    from conftest import answer_feedback
+    from plans import services as plan_services
+
+    _client, token = client_and_token
+    plan = plan_services.plan_create(
+        actor=caseworker, child=child, next_review_on=timezone.localdate() + timedelta(days=90)
+    )
+    plan_services.goal_add(
+        actor=caseworker,
+        plan=plan,
+        childs_words="Jeg vil have en ven i klassen.",
+        professional_goal="Social trivsel i skolen.",
+        target_date=timezone.localdate() + timedelta(days=60),
+    )
+    answer_feedback(child, caseworker, [8, 9, 7, 8, 9])
+    plans = call(token, "get", "/plans").json()
+    assert plans["items"][0]["goals"][0]["childs_words"] == "Jeg vil have en ven i klassen."
+    feedback = call(token, "get", "/feedback").json()
+    item = feedback["items"][0]
+    assert item["instrument"] == "meeting" and len(item["answers"]) == 5
+    assert float(item["score"]) > 7
+    assert AccessEvent.objects.filter(child=child, record="api:feedback").exists()
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/children/SAG-1/cases/S-1", {"opened_on": "0001-01-01"}),
+        ("/children/SAG-1/cases/S-1", {"opened_on": "2026-01-01", "closed_on": "2025-01-01"}),
+        ("/children/SAG-1/measures/M-1", {"kind": "spaceship", "started_on": "2026-01-01"}),
+        ("/children/SAG-1/network/P-1", {"name": "A\x00B", "relation": "parent"}),
+        ("/children/SAG-1/caseworker", {"caseworker": "ingen"}),
+    ],
+)
+def test_bad_course_input_is_a_problem(client_and_token, caseworker, path, body):
+    _client, token = client_and_token
+    _child_via_api(token, caseworker, external_id="SAG-1")
+    response = call(token, "put", path, body)
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_an_id_of_another_municipality_is_not_found(client_and_token, child, foreign_caseworker):
+    from accounts.models import Role
+    from conftest import make_user
+
+    child.external_id = "SAG-77"
+    child.save()
+    admin = make_user("fremmed-admin", Role.ADMINISTRATOR, foreign_caseworker.municipality)
+    _other, token = services.api_client_create(actor=admin, name="Andet system")
+    response = call(
+        token, "put", "/children/SAG-77/network/P-1", {"name": "X", "relation": "other"}
+    )
+    assert response.status_code == 404
+    assert not child.network.filter(external_id="P-1").exists()
+
+
+# --- Webhooks: signed, retried with backoff, visible when they fail --------------------------
+
+
+class _Receiver:
+    """A real HTTP server on the loopback that answers with the statuses it is given."""
+
+    def __init__(self, statuses):
+        import http.server
+        import threading
+
+        self.statuses = list(statuses)
+        self.received = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.received.append((dict(self.headers), body))
+                self.send_response(outer.statuses.pop(0) if outer.statuses else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def _run_worker():
+    import io
+
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+
+
+# The worker closes its database connection after a batch, as in production: no test transaction.
+@pytest.mark.django_db(transaction=True)
+def test_a_final_decision_is_announced_signed_and_retried(
+    client_and_token, administrator, child, caseworker
+):
+    from api import webhooks
+    from api.models import WebhookDelivery
+    from plans import services as plan_services
+
+    client, _token = client_and_token
+    receiver = _Receiver([503])
+    try:
+        hook, secret = services.webhook_create(actor=administrator, client=client, url=receiver.url)
+        decision = Decision.objects.create(
+            case=current_case(child),
+            decided_on=timezone.localdate(),
+            subject="Kontaktperson",
+            childs_view="Vil gerne have en voksen at tale med.",
+            how_weighed="Emmas ønske vejede tungt.",
+            explanation_for_child="Du får en voksen at tale med.",
+        )
+        make_conversation(child, caseworker, kind="before_decision", decision=decision)
+        plan_services.decision_make_final(actor=caseworker, decision=decision)
+        delivery = WebhookDelivery.objects.get(event="decision.final")
+        _run_worker()
+        delivery.refresh_from_db()
+        assert delivery.state == "pending" and delivery.attempts == 1
+        assert delivery.last_status == 503 and delivery.next_attempt_at > timezone.now()
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.update(run_after=timezone.now() - timedelta(seconds=1))
+        _run_worker()
+        delivery.refresh_from_db()
+        assert delivery.state == "delivered" and delivery.attempts == 2
+        headers, body = receiver.received[-1]
+        assert json.loads(body)["data"] == {"id": decision.pk, "child_external_id": ""}
+        stamp = headers["Stemme-Signature"].split(",")[0][2:]
+        assert headers["Stemme-Signature"] == webhooks.signature(secret, int(stamp), body)
+        assert AccessEvent.objects.filter(child=child, record="webhook:decision.final").exists()
+    finally:
+        receiver.close()
+
+
+def test_a_delivery_gives_up_and_shows_in_the_admin(
+    client_and_token, administrator, child, caseworker, settings, client_for
+):
+    from api import webhooks
+    from api.models import WebhookDelivery
+
+    settings.STEMME_WEBHOOK_ATTEMPTS = 1
+    client, _token = client_and_token
+    services.webhook_create(actor=administrator, client=client, url="http://127.0.0.1:9/none")
+    conversation, _s, _d = make_conversation(child, caseworker)
+    delivery = webhooks.notify(
+        webhooks.CONVERSATION_DOCUMENTED, child=child, record_id=conversation.pk
+    )[0]
+    assert webhooks.attempt(delivery) is False
+    delivery.refresh_from_db()
+    assert delivery.state == "failed" and delivery.last_error
+    page = client_for(administrator).get("/admin/api/webhookdelivery/?state=failed")
+    assert page.status_code == 200 and "conversation.documented" in page.content.decode()
+    assert WebhookDelivery.objects.filter(state="failed").count() == 1

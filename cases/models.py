@@ -96,7 +96,9 @@ class Case(KeptRecord):
     opened_on = models.DateField(_("opened"))
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     closing_note = models.TextField(_("why the case was closed"), blank=True)
-    external_id = models.CharField(_("ID in the case system"), max_length=100, blank=True)
+    external_id = models.CharField(
+        _("ID in the case system"), max_length=100, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -202,6 +204,9 @@ class Measure(KeptRecord):
     ended_on = models.DateField(_("to"), null=True, blank=True)
     end_kind = models.CharField(
         _("how it ended"), max_length=10, choices=EndKind.choices, blank=True
+    )
+    external_id = models.CharField(
+        _("ID in the case system"), max_length=100, blank=True, db_index=True
     )
     # Stored so that the insights can count in SQL by the same calendar months as the rules.
     first_follow_up_due = models.DateField(
@@ -368,6 +373,9 @@ class NetworkMember(KeptRecord):
     address = models.CharField(_("address"), max_length=300, blank=True)
     birth_date = models.DateField(
         _("birth date"), null=True, blank=True, help_text=_("Needed for a support person (15+).")
+    )
+    external_id = models.CharField(
+        _("ID in the case system"), max_length=100, blank=True, db_index=True
     )
 
     class Meta:

@@ -95,8 +95,8 @@ def assessment_add(*, actor, child: Child, need_known_on: date, completed_on=Non
 
 
 @transaction.atomic
-def measure_add(*, actor, child: Child, **fields) -> Measure:
-    measure = Measure(case=current_case(child), **fields)
+def measure_add(*, actor, child: Child, case: Case | None = None, **fields) -> Measure:
+    measure = Measure(case=case or current_case(child), **fields)
     _check_measure_end(measure)
     return save_recorded(measure, actor=actor)
 

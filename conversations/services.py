@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api import webhooks
 from conversations.models import (
     Conversation,
     ConversationKind,
@@ -116,7 +117,9 @@ def conversation_mark_not_held(
     conversation.status = ConversationStatus.NOT_HELD
     conversation.not_held_reason = reason
     conversation.view_obtained_otherwise = view_obtained_otherwise
-    return save_recorded(conversation, actor=actor)
+    save_recorded(conversation, actor=actor)
+    _announce_documented(conversation)
+    return conversation
 
 
 @transaction.atomic
@@ -168,4 +171,13 @@ def summary_save(
     )
     conversation.summary_to_child = text.strip()
     conversation.summary_lix = score
-    return save_recorded(conversation, actor=actor)
+    save_recorded(conversation, actor=actor)
+    _announce_documented(conversation)
+    return conversation
+
+
+def _announce_documented(conversation: Conversation) -> None:
+    """Tell the case system (webhooks) that the conversation can be filed."""
+    webhooks.notify(
+        webhooks.CONVERSATION_DOCUMENTED, child=conversation.child, record_id=conversation.pk
+    )

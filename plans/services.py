@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api import webhooks
 from cases.models import Decision
 from conversations.readability import lix, lix_limit, require_readable
 from conversations.rules import decision_has_conversation
@@ -78,7 +79,9 @@ def decision_make_final(*, actor, decision: Decision) -> Decision:
     if problems:
         raise ValidationError(problems)
     decision.finalised_at = timezone.now()
-    return save_recorded(decision, actor=actor, reason="made final")
+    save_recorded(decision, actor=actor, reason="made final")
+    webhooks.notify(webhooks.DECISION_FINAL, child=decision.case.child, record_id=decision.pk)
+    return decision
 
 
 @transaction.atomic

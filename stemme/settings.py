@@ -277,6 +277,11 @@ STEMME_INSIGHTS_MAX_AGE_MINUTES = envint("STEMME_INSIGHTS_MAX_AGE_MINUTES", 15)
 STEMME_MITID_BROKER = envstr("STEMME_MITID_BROKER", "")
 STEMME_MITID_MIN_AGE = envint("STEMME_MITID_MIN_AGE", 13)
 
+# Outgoing notifications to the case system (webhooks): attempts before a delivery gives up
+# (1, 2, 4 … minutes apart) and how long one attempt may take.
+STEMME_WEBHOOK_ATTEMPTS = envint("STEMME_WEBHOOK_ATTEMPTS", 8)
+STEMME_WEBHOOK_TIMEOUT_SECONDS = envint("STEMME_WEBHOOK_TIMEOUT_SECONDS", 10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,6 +1,6 @@
 """Register, rotate and revoke the case system's API clients."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
@@ -11,16 +11,19 @@ from api.models import ApiClient
 class Command(BaseCommand):
     help = (
         "Manage API clients of a municipality: 'create NAME', 'rotate ID' (a new token; the old "
-        "one works for --grace-hours more) or 'revoke ID' (at once). Tokens are shown once."
+        "one works for --grace-hours more), 'revoke ID' (at once), 'list', or 'webhook ID --url "
+        "URL' (notify the case system at URL; its signing secret is shown once). Tokens are "
+        "shown once."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["create", "rotate", "revoke", "list"])
+        parser.add_argument("action", choices=["create", "rotate", "revoke", "list", "webhook"])
         parser.add_argument("target", nargs="?", default="", help="A name, or a client's id.")
         parser.add_argument("--by", required=True, help="The administrator's username.")
         parser.add_argument("--grace-hours", type=int, default=24)
+        parser.add_argument("--url", default="", help="With 'webhook': where to send events.")
 
-    def handle(self, *args, action, target, by, grace_hours, **options):
+    def handle(self, *args, action, target, by, grace_hours, url, **options):
         actor = User.objects.filter(username=by, is_active=True).first()
         if actor is None or actor.municipality_id is None:
             raise CommandError(f"No active administrator {by} of a municipality.")
@@ -43,6 +46,12 @@ class Command(BaseCommand):
             ).first()
             if client is None:
                 raise CommandError(f"No client {target} in {by}'s municipality.")
+            if action == "webhook":
+                hook, secret = services.webhook_create(actor=actor, client=client, url=url)
+                self.stdout.write(
+                    f"Webhook {hook.pk} to {hook.url}. Signing secret (shown once): {secret}"
+                )
+                return
             if action == "rotate":
                 token = services.api_token_rotate(
                     actor=actor, client=client, grace_hours=grace_hours
@@ -51,6 +60,8 @@ class Command(BaseCommand):
             else:
                 services.api_client_revoke(actor=actor, client=client)
                 self.stdout.write(f"Client {client.pk} revoked; its tokens no longer work.")
+        except ValidationError as refused:
+            raise CommandError(" ".join(refused.messages)) from refused
         except PermissionDenied as refused:
             raise CommandError(
                 "Only an administrator of the municipality may do that."

@@ -1,0 +1,254 @@
+"""The case system's writes, keyed on its own ids: the same call twice changes nothing the second
+time. The API and the bulk import both write through these, as the acting user, on the children
+that user may see (`children_visible_to`): another municipality's ids are simply not found.
+
+Each returns the record and what happened to it ("created", "updated" or "unchanged"). The
+rules of Stemme's own services hold: a change of fixed caseworker is a handover, never a silent
+swap, and a removed record is never recreated behind the municipality's back."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.policy import children_visible_to
+from accounts.models import Role, User
+from cases import services as case_services
+from cases.models import Case, Child, Measure, NetworkMember
+from continuity import services as continuity_services
+from continuity.models import Handover, HandoverStatus
+from core.services import save_recorded
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+# A handover started by the case system overlaps this long unless it says otherwise.
+DEFAULT_OVERLAP_DAYS = 14
+
+
+def _apply(record, fields: dict, *, actor) -> str:
+    """Set the fields that differ and save once; nothing is saved when nothing differs."""
+    changed = {name: value for name, value in fields.items() if getattr(record, name) != value}
+    if not changed:
+        return UNCHANGED
+    for name, value in changed.items():
+        setattr(record, name, value)
+    save_recorded(record, actor=actor)
+    return UPDATED
+
+
+def _caseworker(actor, username: str):
+    found = User.objects.filter(
+        username=username,
+        municipality_id=actor.municipality_id,
+        role__in=(Role.CASEWORKER, Role.TEAM_LEADER),
+        is_active=True,
+    ).first()
+    if found is None:
+        raise ValidationError({"caseworker": _("There is no active caseworker with that name.")})
+    return found
+
+
+def _refuse_removed(model, **lookup) -> None:
+    if model.all_objects.filter(removed_at__isnull=False, **lookup).exists():
+        raise ValidationError(
+            _("This was removed in Stemme; it is not created again. Ask the municipality.")
+        )
+
+
+def child_by_external_id(actor, external_id: str) -> Child | None:
+    """The child with the case system's id, if the actor may see it."""
+    return children_visible_to(actor).filter(external_id=external_id).first()
+
+
+def require_child(actor, external_id: str) -> Child:
+    child = child_by_external_id(actor, external_id)
+    if child is None:
+        raise Child.DoesNotExist
+    return child
+
+
+@transaction.atomic
+def child_upsert(
+    *,
+    actor,
+    external_id: str,
+    cpr: str,
+    first_name: str,
+    last_name: str,
+    caseworker: str,
+    preferred_name: str = "",
+    languages: str = "",
+) -> tuple[Child, str]:
+    """Create the child with an open case and its fixed caseworker, or bring its names up to
+    date. The CPR number of an existing child is never changed by an upsert."""
+    child = child_by_external_id(actor, external_id)
+    names = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "preferred_name": preferred_name.strip(),
+        "languages": languages.strip(),
+    }
+    if child is not None:
+        return child, _apply(child, names, actor=actor)
+    _refuse_removed(Child, external_id=external_id, municipality_id=actor.municipality_id)
+    child = case_services.child_create(
+        actor=actor,
+        municipality=actor.municipality,
+        cpr=cpr,
+        caseworker=_caseworker(actor, caseworker),
+        **names,
+    )
+    child.external_id = external_id
+    save_recorded(child, actor=actor)
+    return child, CREATED
+
+
+@transaction.atomic
+def case_upsert(
+    *,
+    actor,
+    child: Child,
+    external_id: str,
+    opened_on: date,
+    closed_on: date | None = None,
+    closing_note: str = "",
+) -> tuple[Case, str]:
+    """A case of the child by the case system's id. The case Stemme opened with the child is
+    taken over by the first case the case system sends."""
+    if closed_on and closed_on < opened_on:
+        raise ValidationError({"closed_on": _("A case cannot close before it opened.")})
+    if closed_on and not closing_note.strip():
+        raise ValidationError({"closing_note": _("Say why the case is closed.")})
+    fields = {"opened_on": opened_on, "closed_on": closed_on, "closing_note": closing_note.strip()}
+    case = child.cases.filter(external_id=external_id).first()
+    if case is not None:
+        return case, _apply(case, fields, actor=actor)
+    _refuse_removed(Case, child=child, external_id=external_id)
+    opened_by_stemme = list(child.cases.all()[:2])
+    if len(opened_by_stemme) == 1 and not opened_by_stemme[0].external_id:
+        return opened_by_stemme[0], _apply(
+            opened_by_stemme[0], {**fields, "external_id": external_id}, actor=actor
+        )
+    return save_recorded(Case(child=child, external_id=external_id, **fields), actor=actor), CREATED
+
+
+@transaction.atomic
+def measure_upsert(
+    *, actor, child: Child, external_id: str, case_external_id: str = "", **fields
+) -> tuple[Measure, str]:
+    """A measure or placement by the case system's id; ending a placement ends the carers'
+    links to the life book as it does on the child's page."""
+    measure = Measure.objects.filter(case__child=child, external_id=external_id).first()
+    if case_external_id:
+        case = child.cases.filter(external_id=case_external_id).first()
+        if case is None:
+            raise ValidationError({"case": _("The child has no case with that id.")})
+    else:
+        case = measure.case if measure else case_services.current_case(child)
+    fields["case"] = case
+    if measure is None:
+        _refuse_removed(Measure, case__child=child, external_id=external_id)
+        measure = case_services.measure_add(
+            actor=actor, child=child, external_id=external_id, **fields
+        )
+        return measure, CREATED
+    if all(getattr(measure, name) == value for name, value in fields.items()):
+        return measure, UNCHANGED
+    case_services.course_entry_update(actor=actor, entry=measure, **fields)
+    return measure, UPDATED
+
+
+@transaction.atomic
+def network_member_upsert(
+    *, actor, child: Child, external_id: str, **fields
+) -> tuple[NetworkMember, str]:
+    member = child.network.filter(external_id=external_id).first()
+    if member is None:
+        _refuse_removed(NetworkMember, child=child, external_id=external_id)
+        member = case_services.network_member_add(
+            actor=actor, child=child, external_id=external_id, **fields
+        )
+        return member, CREATED
+    return member, _apply(member, fields, actor=actor)
+
+
+@transaction.atomic
+def caseworker_assign(
+    *, actor, child: Child, caseworker: str, overlap_until: date | None = None
+) -> tuple[object, str]:
+    """The case system names the child's fixed caseworker. The first is attached at once; a
+    different one starts a handover (overlap, note, joint meeting with the child), which
+    caseworkers complete in Stemme — the child is never handed over silently."""
+    wanted = _caseworker(actor, caseworker)
+    current = continuity_services.responsible_assignment(child)
+    if current is None:
+        return (
+            continuity_services.assignment_start_responsible(
+                actor=actor, child=child, caseworker=wanted
+            ),
+            CREATED,
+        )
+    under_way = Handover.objects.filter(child=child, status=HandoverStatus.IN_PROGRESS).first()
+    if current.caseworker_id == wanted.pk:
+        return current, UNCHANGED
+    if under_way is not None:
+        if under_way.to_caseworker_id == wanted.pk:
+            return under_way, UNCHANGED
+        raise ValidationError(
+            _("A handover to another caseworker is already under way for this child.")
+        )
+    handover = continuity_services.handover_start(
+        actor=actor,
+        child=child,
+        to_caseworker=wanted,
+        overlap_until=overlap_until or timezone.localdate() + timedelta(DEFAULT_OVERLAP_DAYS),
+    )
+    return handover, "handover_started"
+
+
+@dataclass
+class RowResult:
+    index: int
+    record: object = None
+    outcome: str = ""
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def error_pairs(error: ValidationError) -> list[tuple[str, str]]:
+    """(field, message) for each message of a validation error; "" for the whole row."""
+    if hasattr(error, "error_dict"):
+        return [
+            ("" if name == "__all__" else name, message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [("", message) for message in error.messages]
+
+
+def write_rows(
+    rows: list[dict], write: Callable[[dict], tuple], *, dry_run: bool = False
+) -> list[RowResult]:
+    """Write every row, each in its own savepoint so that every refused row is named; if any
+    row is refused (or this is a dry run) nothing at all is kept."""
+    results = []
+    try:
+        with transaction.atomic():
+            for index, row in enumerate(rows):
+                try:
+                    with transaction.atomic():
+                        record, outcome = write(row)
+                    results.append(RowResult(index, record, outcome))
+                except ValidationError as refused:
+                    results.append(RowResult(index, errors=error_pairs(refused)))
+            if dry_run or any(result.errors for result in results):
+                raise _Rollback
+    except _Rollback:
+        pass
+    return results
