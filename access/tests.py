@@ -61,6 +61,17 @@ NON_CHILD_URLS = {
     "api:children",
     "api:decisions",
     "api:conversations",
+    "api:children_batch",
+    "api:case_upsert",
+    "api:measure_upsert",
+    "api:network_upsert",
+    "api:caseworker_put",
+    "api:plans",
+    "api:feedback",
+    # Municipal sign-in (OpenID Connect): no child data (accounts/test_oidc.py).
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    "oidc_logout",
     "records:my_file",
     "records:my_file_download",
     # The child's portal: no child id in its URLs; each page reads the signed-in child's own

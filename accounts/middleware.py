@@ -3,12 +3,16 @@
 from django.conf import settings
 from django.shortcuts import redirect
 
+from accounts.oidc import IDP_VERIFIED
+
 EXEMPT_URL_NAMES = {
     "accounts:login",
     "accounts:logout",
     "accounts:otp_verify",
     "accounts:otp_setup",
     "set_language",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
 }
 
 
@@ -25,6 +29,8 @@ class SecondFactorRequiredMiddleware:
             return None
         if not user.needs_second_factor or user.is_verified():
             return None
+        if request.session.get(IDP_VERIFIED):
+            return None  # the municipality's provider confirmed the sign-in
         match = request.resolver_match
         if match and match.view_name in EXEMPT_URL_NAMES:
             return None

@@ -26,6 +26,9 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "oidc_enabled": settings.STEMME_OIDC_ENABLED}
+
     def form_valid(self, form):
         response = super().form_valid(form)
         access_record(user=form.get_user(), action=AccessAction.SIGN_IN, path=self.request.path)

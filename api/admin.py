@@ -49,7 +49,6 @@ class WebhookDeliveryAdmin(ReadOnly, admin.ModelAdmin):
         "event",
         "event_id",
         "webhook",
-        "payload",
         "state",
         "attempts",
         "last_attempt_at",

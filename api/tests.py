@@ -257,7 +257,10 @@ def test_a_batch_is_all_or_nothing_and_names_every_refused_item(client_and_token
     refused = call(token, "post", "/batches/children", {"items": bad})
     assert refused.status_code == 422
     assert refused.json()["errors"] == [
-        {"loc": ["items", 3, "caseworker"], "msg": "There is no active caseworker with that name."}
+        {
+            "loc": ["items", 3, "caseworker"],
+            "msg": "Der er ingen aktiv rådgiver med det brugernavn.",
+        }
     ]
     assert not Child.objects.filter(external_id__startswith="B-").exists()
     done = call(token, "post", "/batches/children", {"items": items})

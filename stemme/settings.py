@@ -282,6 +282,39 @@ STEMME_MITID_MIN_AGE = envint("STEMME_MITID_MIN_AGE", 13)
 STEMME_WEBHOOK_ATTEMPTS = envint("STEMME_WEBHOOK_ATTEMPTS", 8)
 STEMME_WEBHOOK_TIMEOUT_SECONDS = envint("STEMME_WEBHOOK_TIMEOUT_SECONDS", 10)
 
+# Bulk import of children and cases from the case system's CSV or Excel export.
+STEMME_IMPORT_MAX_BYTES = envint("STEMME_IMPORT_MAX_BYTES", 20_000_000)
+STEMME_IMPORT_MAX_ROWS = envint("STEMME_IMPORT_MAX_ROWS", 100_000)
+
+# Municipal sign-in for staff through the municipality's OpenID Connect provider
+# (mozilla-django-oidc). On when STEMME_OIDC_CLIENT_ID is set; the provider's groups map to
+# Stemme's roles ("group=role,…", roles: caseworker, team_leader, head_of_department,
+# administrator, analyst) and, optionally, to teams ("group=Team name,…").
+STEMME_OIDC_CLIENT_ID = envstr("STEMME_OIDC_CLIENT_ID", "")
+STEMME_OIDC_ENABLED = bool(STEMME_OIDC_CLIENT_ID)
+STEMME_OIDC_MUNICIPALITY = envstr("STEMME_OIDC_MUNICIPALITY", "")
+STEMME_OIDC_USERNAME_CLAIM = envstr("STEMME_OIDC_USERNAME_CLAIM", "preferred_username")
+STEMME_OIDC_GROUPS_CLAIM = envstr("STEMME_OIDC_GROUPS_CLAIM", "groups")
+STEMME_OIDC_ROLE_GROUPS = envlist("STEMME_OIDC_ROLE_GROUPS", [])
+STEMME_OIDC_TEAM_GROUPS = envlist("STEMME_OIDC_TEAM_GROUPS", [])
+# "idp": the provider's own multi-factor sign-in counts as the second factor; "stemme": staff
+# confirm with Stemme's TOTP as well.
+STEMME_OIDC_SECOND_FACTOR = envstr("STEMME_OIDC_SECOND_FACTOR", "idp")
+OIDC_RP_CLIENT_ID = STEMME_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = envstr("STEMME_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = envstr("STEMME_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = envstr("STEMME_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = envstr("STEMME_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = envstr("STEMME_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = envstr("STEMME_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = envstr("STEMME_OIDC_SCOPES", "openid email profile")
+OIDC_TIMEOUT = 10
+OIDC_CALLBACK_CLASS = "accounts.oidc.SignInCallback"
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.SignInStart"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+if STEMME_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.MunicipalOIDCBackend")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
