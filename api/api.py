@@ -185,8 +185,9 @@ def child_upsert(request, external_id: str, payload: schemas.ChildIn):
 def children_batch(request, payload: schemas.ChildBatch):
     """Up to 500 children in one call, all or nothing: if any is refused, none is written and
     the problem names every refused item."""
-    rows = [item.dict() for item in payload.items]
-    results = upserts.write_rows(rows, lambda row: upserts.child_upsert(actor=request.user, **row))
+    results = upserts.children_upsert_batch(
+        actor=request.user, rows=[item.dict() for item in payload.items]
+    )
     errors = [
         {"loc": ["items", result.index, field], "msg": message}
         for result in results

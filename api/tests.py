@@ -3,7 +3,7 @@ and access log as the pages, idempotent upserts, changed-since pages, and an RFC
 for every refusal — never a server error."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -49,7 +49,7 @@ def test_upsert_is_idempotent_and_logged(client_and_token, caseworker):
     again = call(token, "put", "/children/SAG-1", body)
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     child = Child.objects.get(external_id="SAG-1")
-    assert child.history.count() == 2  # created, given its id; the second call changed nothing
+    assert child.history.count() == 1  # created with its id; the second call changed nothing
     renamed = call(token, "put", "/children/SAG-1", {**body, "first_name": "Noa"})
     assert (
         renamed.json()["first_name"] == "Noa" and child.assignments.get().caseworker == caseworker
@@ -253,14 +253,16 @@ def test_a_batch_is_all_or_nothing_and_names_every_refused_item(client_and_token
         }
         for n in range(3)
     ]
-    bad = [*items, {**items[0], "external_id": "B-9", "caseworker": "ingen"}]
+    stranger = {**items[0], "external_id": "B-9", "cpr": make_cpr(date(2015, 1, 1), 9)}
+    bad = [*items, {**stranger, "caseworker": "ingen"}, {**items[1], "external_id": "B-8"}]
     refused = call(token, "post", "/batches/children", {"items": bad})
     assert refused.status_code == 422
     assert refused.json()["errors"] == [
         {
             "loc": ["items", 3, "caseworker"],
             "msg": "Der er ingen aktiv rådgiver med det brugernavn.",
-        }
+        },
+        {"loc": ["items", 4, "cpr"], "msg": "Et barn med dette CPR-nummer er allerede oprettet."},
     ]
     assert not Child.objects.filter(external_id__startswith="B-").exists()
     done = call(token, "post", "/batches/children", {"items": items})

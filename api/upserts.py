@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from access.policy import children_visible_to
 from accounts.models import Role, User
 from cases import services as case_services
+from cases.cpr import parse_cpr
 from cases.models import Case, Child, Measure, NetworkMember
 from continuity import services as continuity_services
 from continuity.models import Handover, HandoverStatus
@@ -70,6 +71,15 @@ def require_child(actor, external_id: str) -> Child:
     return child
 
 
+def _names(first_name: str, last_name: str, preferred_name: str = "", languages: str = ""):
+    return {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "preferred_name": preferred_name.strip(),
+        "languages": languages.strip(),
+    }
+
+
 @transaction.atomic
 def child_upsert(
     *,
@@ -85,12 +95,7 @@ def child_upsert(
     """Create the child with an open case and its fixed caseworker, or bring its names up to
     date. The CPR number of an existing child is never changed by an upsert."""
     child = child_by_external_id(actor, external_id)
-    names = {
-        "first_name": first_name.strip(),
-        "last_name": last_name.strip(),
-        "preferred_name": preferred_name.strip(),
-        "languages": languages.strip(),
-    }
+    names = _names(first_name, last_name, preferred_name, languages)
     if child is not None:
         return child, _apply(child, names, actor=actor)
     _refuse_removed(Child, external_id=external_id, municipality_id=actor.municipality_id)
@@ -99,10 +104,9 @@ def child_upsert(
         municipality=actor.municipality,
         cpr=cpr,
         caseworker=_caseworker(actor, caseworker),
+        external_id=external_id,
         **names,
     )
-    child.external_id = external_id
-    save_recorded(child, actor=actor)
     return child, CREATED
 
 
@@ -251,4 +255,93 @@ def write_rows(
                 raise _Rollback
     except _Rollback:
         pass
+    return results
+
+
+def children_upsert_batch(*, actor, rows: list[dict]) -> list[RowResult]:
+    """`child_upsert` for many rows at once, all or nothing: the children already here are
+    brought up to date one by one, the new ones are checked together and created in bulk
+    (`children_create_many`). If any row is refused, nothing is written."""
+    municipality = actor.municipality
+    ids = [row["external_id"] for row in rows]
+    existing = {
+        child.external_id: child for child in children_visible_to(actor).filter(external_id__in=ids)
+    }
+    caseworkers = {
+        user.username: user
+        for user in User.objects.filter(
+            username__in={row["caseworker"] for row in rows},
+            municipality_id=actor.municipality_id,
+            role__in=(Role.CASEWORKER, Role.TEAM_LEADER),
+            is_active=True,
+        )
+    }
+    new = [(index, row) for index, row in enumerate(rows) if row["external_id"] not in existing]
+    digits, cpr_errors = {}, {}
+    for index, row in new:
+        try:
+            digits[index] = parse_cpr(row["cpr"]).digits
+        except ValidationError as refused:
+            cpr_errors[index] = [("cpr", message) for _name, message in error_pairs(refused)]
+    taken = set(
+        Child.all_objects.filter(municipality=municipality, cpr__in=digits.values()).values_list(
+            "cpr", flat=True
+        )
+    )
+    removed = set(
+        Child.all_objects.filter(
+            municipality=municipality,
+            external_id__in=[row["external_id"] for _index, row in new],
+            removed_at__isnull=False,
+        ).values_list("external_id", flat=True)
+    )
+    results = [RowResult(index) for index in range(len(rows))]
+    seen_ids, seen_cprs = set(), set()
+    for index, row in new:
+        errors = results[index].errors
+        if row["external_id"] in removed:
+            errors.append(
+                (
+                    "",
+                    _("This was removed in Stemme; it is not created again. Ask the municipality."),
+                )
+            )
+        if index in cpr_errors:
+            errors += cpr_errors[index]
+        elif digits[index] in taken or digits[index] in seen_cprs:
+            errors.append(("cpr", _("A child with this CPR number is already registered.")))
+        if row["caseworker"] not in caseworkers:
+            errors.append(("caseworker", _("There is no active caseworker with that name.")))
+        if row["external_id"] in seen_ids:
+            errors.append(("external_id", _("The same id stands twice in the batch.")))
+        seen_ids.add(row["external_id"])
+        seen_cprs.add(digits.get(index))
+    if any(result.errors for result in results):
+        return results
+    try:
+        with transaction.atomic():
+            for index, row in enumerate(rows):
+                child = existing.get(row["external_id"])
+                if child is None:
+                    continue
+                names = _names(
+                    row["first_name"], row["last_name"], row["preferred_name"], row["languages"]
+                )
+                try:
+                    with transaction.atomic():
+                        results[index].outcome = _apply(child, names, actor=actor)
+                    results[index].record = child
+                except ValidationError as refused:
+                    results[index].errors = error_pairs(refused)
+            if any(result.errors for result in results):
+                raise _Rollback
+            created = case_services.children_create_many(
+                actor=actor,
+                municipality=municipality,
+                rows=[{**row, "caseworker": caseworkers[row["caseworker"]]} for _i, row in new],
+            )
+    except _Rollback:
+        return results
+    for (index, _row), child in zip(new, created, strict=True):
+        results[index].record, results[index].outcome = child, CREATED
     return results

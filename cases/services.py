@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from cases.cpr import parse_cpr
 from cases.models import (
@@ -36,6 +37,7 @@ def child_create(
     languages: str = "",
     cpr_is_fictitious: bool = False,
     opened_on: date | None = None,
+    external_id: str = "",
 ) -> Child:
     """Register a child with an open case and a fixed caseworker from the first moment."""
     parsed = parse_cpr(cpr)
@@ -50,6 +52,7 @@ def child_create(
         last_name=last_name.strip(),
         preferred_name=preferred_name.strip(),
         languages=languages.strip(),
+        external_id=external_id,
     )
     try:
         save_recorded(child, actor=actor)
@@ -60,6 +63,51 @@ def child_create(
     save_recorded(Case(child=child, opened_on=opened_on or timezone.localdate()), actor=actor)
     assignment_start_responsible(actor=actor, child=child, caseworker=caseworker)
     return child
+
+
+def children_create_many(*, actor, municipality, rows: list[dict]) -> list[Child]:
+    """Register many children at once, each as `child_create` does (an open case and the fixed
+    caseworker from the first moment, every record with its history), in a few bulk queries.
+    Each row has the keyword arguments of `child_create`, with `caseworker` an active caseworker
+    of the municipality; the caller has checked the CPR numbers (`parse_cpr`) and that none is
+    taken. The database's constraints still refuse a duplicate."""
+    from continuity.models import AssignmentKind, CaseworkerAssignment
+
+    now, today = timezone.now(), timezone.localdate()
+    children = []
+    for row in rows:
+        parsed = parse_cpr(row["cpr"])
+        children.append(
+            Child(
+                municipality=municipality,
+                cpr=parsed.digits,
+                birth_date=parsed.birth_date,
+                cpr_is_fictitious=row.get("cpr_is_fictitious", False),
+                first_name=row["first_name"].strip(),
+                last_name=row["last_name"].strip(),
+                preferred_name=row.get("preferred_name", "").strip(),
+                languages=row.get("languages", "").strip(),
+                external_id=row.get("external_id", ""),
+            )
+        )
+    children = bulk_create_with_history(children, Child, default_user=actor)
+    bulk_create_with_history(
+        [Case(child=child, opened_on=today) for child in children], Case, default_user=actor
+    )
+    bulk_create_with_history(
+        [
+            CaseworkerAssignment(
+                child=child,
+                caseworker=row["caseworker"],
+                kind=AssignmentKind.RESPONSIBLE,
+                started_at=now,
+            )
+            for child, row in zip(children, rows, strict=True)
+        ],
+        CaseworkerAssignment,
+        default_user=actor,
+    )
+    return children
 
 
 def current_case(child: Child) -> Case:
