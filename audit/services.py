@@ -41,6 +41,7 @@ def access_record(
     )[0]
 
 
+@transaction.atomic
 def access_record_many(
     *,
     user,

@@ -203,6 +203,43 @@ def insights_figures(children: int, fresh: bool) -> str:
     return "\n".join(done.stdout.strip().splitlines()[:-1])
 
 
+API_DATABASES = {
+    "sqlite": f"sqlite:///{ROOT / 'bench' / 'api.sqlite3'}",
+    "postgres": f"{PG_SERVER}/stemme_api_bench",
+}
+
+
+def api_figures(name: str, children: int) -> str:
+    """Import `children` through the API in batches of 500 into an empty database, then read the
+    whole municipality back page by page (bench/api_import.py)."""
+    url = API_DATABASES[name]
+    if name == "postgres":
+        reset_postgres("stemme_api_bench")
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{ROOT / 'bench' / 'api.sqlite3'}{suffix}").unlink(missing_ok=True)
+    print(f"[{name}] {children} children through the API …", flush=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "api_import.py"), "--children", str(children)],
+        cwd=ROOT,
+        env=env_for(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    f = json.loads(done.stdout.strip().splitlines()[-1])
+    return (
+        f"| {name} | {f['children']:,} children through `POST /batches/children` "
+        f"(batches of {f['batch']}) | {f['import_seconds']} s | {f['import_rows_per_second']:,} "
+        f"rows/s | batch median {f['batch_median_ms']} ms, p95 {f['batch_p95_ms']} ms; "
+        f"an unchanged batch {f['unchanged_batch_ms']} ms |\n"
+        f"| {name} | the whole municipality read back (`GET /children?changed_since=…`, "
+        f"{f['read_pages']} pages of 500) | {f['read_seconds']} s | {f['read_rows_per_second']:,} "
+        f"rows/s | first page {f['page_first_ms']} ms, last {f['page_last_ms']} ms; peak "
+        f"{f['peak_mb']} MB |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=100_000)
@@ -212,6 +249,7 @@ def main() -> None:
     parser.add_argument("--audit-entries", type=int, default=5_000_000)
     parser.add_argument("--skip-audit", action="store_true")
     parser.add_argument("--insights-children", default="10000,100000")
+    parser.add_argument("--api-children", type=int, default=100_000)
     options = parser.parse_args()
     results, portal_load = {}, {}
     for name in options.databases.split(","):
@@ -297,6 +335,14 @@ def main() -> None:
     lines += ["", pdf.stdout.strip()]
     lines += ["", life_book_figures()]
     lines += ["", records_figures()]
+    lines += [
+        "",
+        "### The case system's API",
+        "",
+        "| database | what | time | rate | detail |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += [api_figures(name, options.api_children) for name in options.databases.split(",")]
     for size in options.insights_children.split(","):
         if size:
             print(f"[postgres] the insights dashboard at {size} children …", flush=True)
