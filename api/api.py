@@ -19,7 +19,7 @@ from api import schemas, upserts
 from api.models import ApiToken, token_digest
 from audit.models import AccessAction, AccessBasis
 from audit.services import access_record, access_record_many
-from cases.models import Child, Decision
+from cases.models import Assessment, Child, ConcernReport, Decision, FollowUp, Measure
 from conversations.models import Conversation, Statement, Visibility
 from feedback.models import FeedbackResponse, ItemAnswer
 from plans.models import ChildPlan, PlanGoal
@@ -228,28 +228,70 @@ def case_upsert(request, child: str, external_id: str, payload: schemas.CaseIn):
     return {**_fields(case, "id", "external_id", "opened_on", "closed_on"), "outcome": outcome}
 
 
-@api.put("/children/{child}/measures/{external_id}", response=schemas.MeasureOut, tags=["course"])
-def measure_upsert(request, child: str, external_id: str, payload: schemas.MeasureIn):
-    """A measure or placement by the case system's id (placements are the kinds foster_care,
-    kinship_care, institution and own_room). Recording a placement's end ends the carers'
-    access to the life book with it."""
-    fields = payload.dict()
-    case_external_id = fields.pop("case") or ""
-    fields["end_kind"] = fields["end_kind"] or ""
-    with transaction.atomic():
-        found = _child(request, child)
-        measure, outcome = upserts.measure_upsert(
-            actor=request.user,
-            child=found,
-            external_id=_valid_id(external_id),
-            case_external_id=case_external_id,
-            **fields,
-        )
-        _log_change(request, found, "api:measure")
-    return {
-        **_fields(measure, "id", "external_id", "kind", "started_on", "ended_on", "is_placement"),
-        "outcome": outcome,
-    }
+def _course_route(kind: str, model, schema_in, doc: str):
+    """PUT /children/{child}/<kind>/{external_id}: one entry of the case's course."""
+
+    def upsert(request, child: str, external_id: str, payload: schema_in):
+        fields = payload.dict()
+        case_external_id = fields.pop("case") or ""
+        with transaction.atomic():
+            found = _child(request, child)
+            if "end_kind" in fields:
+                fields["end_kind"] = fields["end_kind"] or ""
+            if model is Decision:
+                fields["measure"] = upserts.measure_of(found, fields["measure"])
+            entry, outcome = upserts.course_entry_upsert(
+                actor=request.user,
+                child=found,
+                model=model,
+                external_id=_valid_id(external_id),
+                case_external_id=case_external_id,
+                **fields,
+            )
+            _log_change(request, found, f"api:{kind}")
+        return {"id": entry.pk, "external_id": entry.external_id, "outcome": outcome}
+
+    upsert.__doc__ = doc
+    name = kind.replace("-", "_")
+    api.put(
+        f"/children/{{child}}/{kind}/{{external_id}}",
+        response=schemas.CourseOut,
+        tags=["course"],
+        operation_id=f"{name}_upsert",
+        url_name=f"{name}_upsert",
+    )(upsert)
+
+
+_course_route(
+    "concern-reports",
+    ConcernReport,
+    schemas.ConcernReportIn,
+    "A report of concern by the case system's id; one about violence or abuse makes a "
+    "conversation with the child due (§ 137).",
+)
+_course_route(
+    "assessments",
+    Assessment,
+    schemas.AssessmentIn,
+    "A child-professional assessment; its § 20 deadline follows from when the need was known.",
+)
+_course_route(
+    "measures",
+    Measure,
+    schemas.MeasureIn,
+    "A measure or placement (the kinds foster_care, kinship_care, institution and own_room are "
+    "placements). Recording a placement's end ends the carers' access to the life book with it.",
+)
+_course_route(
+    "decisions",
+    Decision,
+    schemas.DecisionIn,
+    "A decision, a draft until the child's view is recorded and it is made final in Stemme; a "
+    "final decision is not changed by the case system.",
+)
+_course_route(
+    "follow-ups", FollowUp, schemas.FollowUpIn, "A follow-up of the case or a measure (§§ 95-96)."
+)
 
 
 @api.put("/children/{child}/network/{external_id}", response=schemas.NetworkOut, tags=["network"])

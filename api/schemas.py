@@ -102,6 +102,10 @@ class CaseOut(Schema):
     outcome: str
 
 
+def case_ref():
+    return Field(None, description="The case's id in the case system; the open case if left out")
+
+
 class MeasureIn(Strict):
     """A support measure; the placement kinds (foster care, kinship care, institution, own
     room) are placements out of home, with where and how they ended."""
@@ -112,16 +116,50 @@ class MeasureIn(Strict):
     planned_end_on: Day | None = None
     ended_on: Day | None = None
     end_kind: EndKind | None = None
-    case: ExternalId | None = Field(None, description="The case's id; the open case if left out")
+    case: ExternalId | None = case_ref()
 
 
-class MeasureOut(Schema):
+class ConcernReportIn(Strict):
+    """A report of concern (underretning); one about violence or abuse makes a conversation
+    with the child due (Barnets lov § 137)."""
+
+    received_on: Day
+    source: str = Field("", max_length=200)
+    concerns_abuse: bool = False
+    summary: str = Field("", max_length=10000)
+    case: ExternalId | None = case_ref()
+
+
+class AssessmentIn(Strict):
+    """The child-professional assessment; its deadline follows from when the need became
+    known (Barnets lov § 20)."""
+
+    need_known_on: Day
+    completed_on: Day | None = None
+    case: ExternalId | None = case_ref()
+
+
+class DecisionIn(Strict):
+    """A decision, a draft in Stemme until the child's view is recorded and it is made final
+    there (Barnets lov § 5)."""
+
+    decided_on: Day
+    subject: str = Field(..., min_length=1, max_length=300)
+    measure: ExternalId | None = Field(None, description="The measure's id, if about one")
+    without_consent: bool = False
+    case: ExternalId | None = case_ref()
+
+
+class FollowUpIn(Strict):
+    due_on: Day
+    held_on: Day | None = None
+    note: str = Field("", max_length=300)
+    case: ExternalId | None = case_ref()
+
+
+class CourseOut(Schema):
     id: int
     external_id: str
-    kind: str
-    started_on: date
-    ended_on: date | None
-    is_placement: bool
     outcome: str
 
 

@@ -198,7 +198,8 @@ def test_cases_measures_placements_and_network_are_upserted(client_and_token, ca
         "case": "S-1",
     }
     created = call(token, "put", "/children/SAG-10/measures/M-1", placement)
-    assert created.json()["outcome"] == "created" and created.json()["is_placement"] is True
+    assert created.json()["outcome"] == "created"
+    assert Measure.objects.get(pk=created.json()["id"]).is_placement
     assert call(token, "put", "/children/SAG-10/measures/M-1", placement).json()["outcome"] == (
         "unchanged"
     )
@@ -433,3 +434,40 @@ def test_a_delivery_gives_up_and_shows_in_the_admin(
     page = client_for(administrator).get("/admin/api/webhookdelivery/?state=failed")
     assert page.status_code == 200 and "conversation.documented" in page.content.decode()
     assert WebhookDelivery.objects.filter(state="failed").count() == 1
+
+
+def test_the_rest_of_the_course_is_upserted_and_a_final_decision_is_not_changed(
+    client_and_token, caseworker
+):
+    from cases.models import Assessment, ConcernReport, FollowUp
+
+    _client, token = client_and_token
+    child = _child_via_api(token, caseworker)
+    base = "/children/SAG-10"
+    report = {"received_on": "2026-10-01", "concerns_abuse": True, "source": "Skolen"}
+    assert call(token, "put", f"{base}/concern-reports/U-1", report).json()["outcome"] == "created"
+    assert ConcernReport.objects.get(external_id="U-1").concerns_abuse
+    assessment = {"need_known_on": "2026-10-02"}
+    call(token, "put", f"{base}/assessments/A-1", assessment)
+    completed = call(
+        token, "put", f"{base}/assessments/A-1", {**assessment, "completed_on": "2026-11-20"}
+    )
+    assert completed.json()["outcome"] == "updated"
+    assert Assessment.objects.get(external_id="A-1").deadline == date(2027, 2, 2)  # § 20
+    call(
+        token, "put", f"{base}/measures/M-1", {"kind": "contact_person", "started_on": "2026-11-01"}
+    )
+    decision = {"decided_on": "2026-10-30", "subject": "Kontaktperson", "measure": "M-1"}
+    created = call(token, "put", f"{base}/decisions/D-1", decision)
+    assert created.json()["outcome"] == "created"
+    made = Decision.objects.get(external_id="D-1")
+    assert made.measure.external_id == "M-1" and not made.is_final  # a draft until Stemme
+    Decision.objects.filter(pk=made.pk).update(finalised_at=timezone.now())
+    changed = call(token, "put", f"{base}/decisions/D-1", {**decision, "subject": "Noget andet"})
+    assert changed.status_code == 422
+    assert call(token, "put", f"{base}/decisions/D-1", decision).json()["outcome"] == "unchanged"
+    no_measure = call(token, "put", f"{base}/decisions/D-2", {**decision, "measure": "M-9"})
+    assert no_measure.status_code == 422
+    follow_up = {"due_on": "2027-02-01", "note": "Opfølgning på kontaktperson"}
+    assert call(token, "put", f"{base}/follow-ups/F-1", follow_up).json()["outcome"] == "created"
+    assert FollowUp.objects.get(external_id="F-1").case.child == child

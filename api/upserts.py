@@ -19,7 +19,16 @@ from access.policy import children_visible_to
 from accounts.models import Role, User
 from cases import services as case_services
 from cases.cpr import parse_cpr
-from cases.models import Case, Child, Measure, NetworkMember
+from cases.models import (
+    Assessment,
+    Case,
+    Child,
+    ConcernReport,
+    Decision,
+    FollowUp,
+    Measure,
+    NetworkMember,
+)
 from continuity import services as continuity_services
 from continuity.models import Handover, HandoverStatus
 from core.services import save_recorded
@@ -139,30 +148,52 @@ def case_upsert(
     return save_recorded(Case(child=child, external_id=external_id, **fields), actor=actor), CREATED
 
 
+# Each entry of the case's course the case system keeps, with the service that adds it.
+COURSE = {
+    ConcernReport: case_services.concern_report_add,
+    Assessment: case_services.assessment_add,
+    Measure: case_services.measure_add,
+    Decision: case_services.decision_add,
+    FollowUp: case_services.follow_up_add,
+}
+
+
 @transaction.atomic
-def measure_upsert(
-    *, actor, child: Child, external_id: str, case_external_id: str = "", **fields
-) -> tuple[Measure, str]:
-    """A measure or placement by the case system's id; ending a placement ends the carers'
-    links to the life book as it does on the child's page."""
-    measure = Measure.objects.filter(case__child=child, external_id=external_id).first()
+def course_entry_upsert(
+    *, actor, child: Child, model, external_id: str, case_external_id: str = "", **fields
+) -> tuple[object, str]:
+    """A report of concern, assessment, measure or placement, decision or follow-up by the case
+    system's id, in the named case (the open one if none is named). Changes go through the
+    same service as the child's page: ending a placement ends the carers' links to the life
+    book, an assessment's § 20 deadline follows its start, and a final decision — which carries
+    the child's view — is changed only in Stemme."""
+    entry = model.objects.filter(case__child=child, external_id=external_id).first()
     if case_external_id:
         case = child.cases.filter(external_id=case_external_id).first()
         if case is None:
             raise ValidationError({"case": _("The child has no case with that id.")})
     else:
-        case = measure.case if measure else case_services.current_case(child)
+        case = entry.case if entry else case_services.current_case(child)
     fields["case"] = case
+    if entry is None:
+        _refuse_removed(model, case__child=child, external_id=external_id)
+        return COURSE[model](actor=actor, child=child, external_id=external_id, **fields), CREATED
+    if all(getattr(entry, name) == value for name, value in fields.items()):
+        return entry, UNCHANGED
+    if isinstance(entry, Decision) and entry.is_final:
+        raise ValidationError(_("A final decision is changed in Stemme, not by the case system."))
+    case_services.course_entry_update(actor=actor, entry=entry, **fields)
+    return entry, UPDATED
+
+
+def measure_of(child: Child, external_id: str | None) -> Measure | None:
+    """The child's measure by the case system's id (for a decision about it)."""
+    if not external_id:
+        return None
+    measure = Measure.objects.filter(case__child=child, external_id=external_id).first()
     if measure is None:
-        _refuse_removed(Measure, case__child=child, external_id=external_id)
-        measure = case_services.measure_add(
-            actor=actor, child=child, external_id=external_id, **fields
-        )
-        return measure, CREATED
-    if all(getattr(measure, name) == value for name, value in fields.items()):
-        return measure, UNCHANGED
-    case_services.course_entry_update(actor=actor, entry=measure, **fields)
-    return measure, UPDATED
+        raise ValidationError({"measure": _("The child has no measure with that id.")})
+    return measure
 
 
 @transaction.atomic

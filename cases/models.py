@@ -125,6 +125,9 @@ class ConcernReport(KeptRecord):
     # Barnets lov § 137: a report about abuse makes a conversation with the child mandatory.
     concerns_abuse = models.BooleanField(_("concerns violence or abuse"), default=False)
     summary = models.TextField(_("summary"), blank=True)
+    external_id = models.CharField(
+        _("ID in the case system"), max_length=100, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("report of concern")
@@ -147,6 +150,9 @@ class Assessment(KeptRecord):
     completed_on = models.DateField(_("completed"), null=True, blank=True)
     # Stored so that lists can filter and sort on it; set from need_known_on by the service.
     deadline = models.DateField(_("deadline"), editable=False, db_index=True)
+    external_id = models.CharField(
+        _("ID in the case system"), max_length=100, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("assessment")
@@ -261,6 +267,9 @@ class Decision(KeptRecord):
     )
     # Barnets lov § 47 / § 92: for a placement without consent the plan comes before the decision.
     without_consent = models.BooleanField(_("placement without consent"), default=False)
+    external_id = models.CharField(
+        _("ID in the case system"), max_length=100, blank=True, db_index=True
+    )
     # Empty while the decision is a draft; set only through plans.services.decision_make_final,
     # which guards Barnets lov § 5 (the child's view before every decision).
     finalised_at = models.DateTimeField(_("made final"), null=True, blank=True)
@@ -331,6 +340,9 @@ class FollowUp(KeptRecord):
     due_on = models.DateField(_("due"), db_index=True)
     held_on = models.DateField(_("held"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    external_id = models.CharField(
+        _("ID in the case system"), max_length=100, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("follow-up")

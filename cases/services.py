@@ -124,19 +124,30 @@ def network_member_add(*, actor, child: Child, **fields) -> NetworkMember:
 
 
 @transaction.atomic
-def concern_report_add(*, actor, child: Child, **fields) -> ConcernReport:
-    return save_recorded(ConcernReport(case=current_case(child), **fields), actor=actor)
+def concern_report_add(
+    *, actor, child: Child, case: Case | None = None, **fields
+) -> ConcernReport:
+    return save_recorded(ConcernReport(case=case or current_case(child), **fields), actor=actor)
 
 
 @transaction.atomic
-def assessment_add(*, actor, child: Child, need_known_on: date, completed_on=None) -> Assessment:
+def assessment_add(
+    *,
+    actor,
+    child: Child,
+    need_known_on: date,
+    completed_on=None,
+    case: Case | None = None,
+    external_id: str = "",
+) -> Assessment:
     """Start an assessment; its § 20 deadline is computed from when the need became known."""
     return save_recorded(
         Assessment(
-            case=current_case(child),
+            case=case or current_case(child),
             need_known_on=need_known_on,
             completed_on=completed_on,
             deadline=Assessment.deadline_for(need_known_on),
+            external_id=external_id,
         ),
         actor=actor,
     )
@@ -159,13 +170,13 @@ def _check_measure_end(measure: Measure) -> None:
 
 
 @transaction.atomic
-def decision_add(*, actor, child: Child, **fields) -> Decision:
-    return save_recorded(Decision(case=current_case(child), **fields), actor=actor)
+def decision_add(*, actor, child: Child, case: Case | None = None, **fields) -> Decision:
+    return save_recorded(Decision(case=case or current_case(child), **fields), actor=actor)
 
 
 @transaction.atomic
-def follow_up_add(*, actor, child: Child, **fields) -> FollowUp:
-    return save_recorded(FollowUp(case=current_case(child), **fields), actor=actor)
+def follow_up_add(*, actor, child: Child, case: Case | None = None, **fields) -> FollowUp:
+    return save_recorded(FollowUp(case=case or current_case(child), **fields), actor=actor)
 
 
 @transaction.atomic
