@@ -326,12 +326,40 @@ def _fields(record, *names) -> dict:
 # --- Reads: the child's voice, for filing in the case system --------------------------------
 
 
+def _listing(page: tuple, names: tuple, **computed) -> dict:
+    """A page of records as the API answers it: the named fields of each, the child's id in the
+    case system, and any `computed` values (a function of the record each)."""
+    total, items, next_offset = page
+    return {
+        "count": total,
+        "next_offset": next_offset,
+        "items": [
+            {
+                **_fields(item, *names),
+                "child_external_id": _child_of(item).external_id,
+                **{key: value(item) for key, value in computed.items()},
+            }
+            for item in items
+        ],
+    }
+
+
+def _grouped(queryset, key: str, names: tuple) -> dict[int, list]:
+    """The named fields of related records, listed per parent (one query for a whole page)."""
+    grouped: dict[int, list] = {}
+    for record in queryset.order_by("pk"):
+        grouped.setdefault(getattr(record, key), []).append(_fields(record, *names))
+    return grouped
+
+
 @api.get("/children", response=schemas.ChildrenPage, tags=["children"])
 def children(request, paging: Query[schemas.Paging]):
     """The municipality's children, changed since a moment, oldest change first."""
     queryset = children_visible_to(request.user)
-    total, items, next_offset = _page(request, queryset, paging, "api:children")
-    return {"count": total, "next_offset": next_offset, "items": items}
+    page = _page(request, queryset, paging, "api:children")
+    return _listing(
+        page, ("id", "external_id", "first_name", "last_name", "birth_date", "updated_at")
+    )
 
 
 @api.get("/decisions", response=schemas.DecisionsPage, tags=["records"])
@@ -340,29 +368,18 @@ def decisions(request, paging: Query[schemas.Paging]):
     queryset = Decision.objects.filter(
         case__child__in=children_visible_to(request.user), finalised_at__isnull=False
     ).select_related("case__child")
-    total, items, next_offset = _page(request, queryset, paging, "api:decisions")
-    return {
-        "count": total,
-        "next_offset": next_offset,
-        "items": [
-            {
-                **_fields(
-                    d,
-                    "id",
-                    "decided_on",
-                    "subject",
-                    "childs_view",
-                    "how_weighed",
-                    "explanation_for_child",
-                    "child_told_on",
-                    "updated_at",
-                ),
-                "child_external_id": d.case.child.external_id,
-                "made_final_at": d.finalised_at,
-            }
-            for d in items
-        ],
-    }
+    page = _page(request, queryset, paging, "api:decisions")
+    names = (
+        "id",
+        "decided_on",
+        "subject",
+        "childs_view",
+        "how_weighed",
+        "explanation_for_child",
+        "child_told_on",
+        "updated_at",
+    )
+    return _listing(page, names, made_final_at=lambda d: d.finalised_at)
 
 
 # What the child said only for when they agree later never leaves Stemme.
@@ -376,35 +393,16 @@ def conversations(request, paging: Query[schemas.Paging]):
     queryset = Conversation.objects.filter(
         child__in=children_visible_to(request.user)
     ).select_related("child")
-    total, items, next_offset = _page(request, queryset, paging, "api:conversations")
-    statements: dict[int, list] = {}
-    for statement in Statement.objects.filter(
-        conversation__in=[c.pk for c in items], visibility__in=FILED_VISIBILITY
-    ).order_by("pk"):
-        statements.setdefault(statement.conversation_id, []).append(
-            {"text": statement.text, "visibility": statement.visibility}
-        )
-    return {
-        "count": total,
-        "next_offset": next_offset,
-        "items": [
-            {
-                **_fields(
-                    c,
-                    "id",
-                    "kind",
-                    "status",
-                    "planned_at",
-                    "held_at",
-                    "summary_to_child",
-                    "updated_at",
-                ),
-                "child_external_id": c.child.external_id,
-                "statements": statements.get(c.pk, []),
-            }
-            for c in items
-        ],
-    }
+    page = _page(request, queryset, paging, "api:conversations")
+    statements = _grouped(
+        Statement.objects.filter(
+            conversation__in=[c.pk for c in page[1]], visibility__in=FILED_VISIBILITY
+        ),
+        "conversation_id",
+        ("text", "visibility"),
+    )
+    names = ("id", "kind", "status", "planned_at", "held_at", "summary_to_child", "updated_at")
+    return _listing(page, names, statements=lambda c: statements.get(c.pk, []))
 
 
 @api.get("/plans", response=schemas.PlansPage, tags=["records"])
@@ -414,34 +412,23 @@ def plans(request, paging: Query[schemas.Paging]):
     queryset = ChildPlan.objects.filter(child__in=children_visible_to(request.user)).select_related(
         "child"
     )
-    total, items, next_offset = _page(request, queryset, paging, "api:plans")
-    goals: dict[int, list] = {}
-    for goal in PlanGoal.objects.filter(plan__in=[p.pk for p in items]).order_by("pk"):
-        goals.setdefault(goal.plan_id, []).append(
-            _fields(goal, "childs_words", "professional_goal", "target_date")
-        )
-    return {
-        "count": total,
-        "next_offset": next_offset,
-        "items": [
-            {
-                **_fields(
-                    p,
-                    "id",
-                    "kind",
-                    "adopted_on",
-                    "next_review_on",
-                    "version_for_child",
-                    "child_agrees",
-                    "child_disagrees_because",
-                    "updated_at",
-                ),
-                "child_external_id": p.child.external_id,
-                "goals": goals.get(p.pk, []),
-            }
-            for p in items
-        ],
-    }
+    page = _page(request, queryset, paging, "api:plans")
+    goals = _grouped(
+        PlanGoal.objects.filter(plan__in=[p.pk for p in page[1]]),
+        "plan_id",
+        ("childs_words", "professional_goal", "target_date"),
+    )
+    names = (
+        "id",
+        "kind",
+        "adopted_on",
+        "next_review_on",
+        "version_for_child",
+        "child_agrees",
+        "child_disagrees_because",
+        "updated_at",
+    )
+    return _listing(page, names, goals=lambda p: goals.get(p.pk, []))
 
 
 @api.get("/feedback", response=schemas.FeedbackPage, tags=["records"])
@@ -452,12 +439,10 @@ def feedback(request, paging: Query[schemas.Paging]):
     queryset = FeedbackResponse.objects.filter(
         child__in=children_visible_to(request.user), completed_at__isnull=False
     ).select_related("child", "request", "version__instrument")
-    total, items, next_offset = _page(
-        request, queryset, paging, "api:feedback", changed_field="completed_at"
-    )
+    page = _page(request, queryset, paging, "api:feedback", changed_field="completed_at")
     answers: dict[int, list] = {}
     for answer in (
-        ItemAnswer.objects.filter(response__in=[r.pk for r in items])
+        ItemAnswer.objects.filter(response__in=[r.pk for r in page[1]])
         .select_related("item")
         .order_by("item__position")
     ):
@@ -469,22 +454,12 @@ def feedback(request, paging: Query[schemas.Paging]):
                 "on_0_to_10": answer.normalized,
             }
         )
-    return {
-        "count": total,
-        "next_offset": next_offset,
-        "items": [
-            {
-                "id": r.pk,
-                "child_external_id": r.child.external_id,
-                "conversation_id": r.request.conversation_id,
-                "instrument": r.version.instrument.key,
-                "version": r.version.number,
-                "respondent": r.respondent,
-                "declined": r.declined,
-                "score": r.score,
-                "answers": answers.get(r.pk, []),
-                "updated_at": r.completed_at,
-            }
-            for r in items
-        ],
-    }
+    return _listing(
+        page,
+        ("id", "respondent", "declined", "score"),
+        conversation_id=lambda r: r.request.conversation_id,
+        instrument=lambda r: r.version.instrument.key,
+        version=lambda r: r.version.number,
+        answers=lambda r: answers.get(r.pk, []),
+        updated_at=lambda r: r.completed_at,
+    )

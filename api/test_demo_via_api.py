@@ -10,6 +10,7 @@ from django.test import Client
 
 from accounts.models import Municipality, Role, Team, User
 from api.services import api_client_create
+from cases.forms import NetworkMemberForm
 from cases.models import Child
 from continuity.services import responsible_assignment
 
@@ -23,16 +24,7 @@ COURSE = {
     "decisions": ("decisions", ("decided_on", "subject", "without_consent")),
     "follow-ups": ("follow_ups", ("due_on", "held_on", "note")),
 }
-NETWORK = (
-    "name",
-    "relation",
-    "relation_detail",
-    "holds_custody",
-    "phone",
-    "email",
-    "address",
-    "birth_date",
-)
+NETWORK = NetworkMemberForm.Meta.fields
 
 
 def _json(value):

@@ -471,3 +471,46 @@ def test_the_rest_of_the_course_is_upserted_and_a_final_decision_is_not_changed(
     follow_up = {"due_on": "2027-02-01", "note": "Opfølgning på kontaktperson"}
     assert call(token, "put", f"{base}/follow-ups/F-1", follow_up).json()["outcome"] == "created"
     assert FollowUp.objects.get(external_id="F-1").case.child == child
+
+
+@pytest.mark.parametrize(
+    "path", ["/children", "/decisions", "/conversations", "/plans", "/feedback"]
+)
+def test_a_page_costs_the_same_queries_for_few_and_many(client_and_token, caseworker, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import answer_feedback, make_child
+    from plans import services as plan_services
+
+    _client, token = client_and_token
+
+    def add(serial):
+        child = make_child(caseworker.municipality, caseworker, serial=serial)
+        make_conversation(child, caseworker)
+        answer_feedback(child, caseworker, [8, 9, 7, 8, 9])
+        plan = plan_services.plan_create(
+            actor=caseworker, child=child, next_review_on=timezone.localdate() + timedelta(30)
+        )
+        plan_services.goal_add(
+            actor=caseworker,
+            plan=plan,
+            childs_words="Mine egne ord.",
+            professional_goal="Et fagligt mål.",
+            target_date=timezone.localdate() + timedelta(20),
+        )
+        Decision.objects.create(
+            case=current_case(child),
+            decided_on=timezone.localdate(),
+            subject="Kontaktperson",
+            finalised_at=timezone.now(),
+        )
+
+    add(11)
+    with CaptureQueriesContext(connection) as few:
+        assert call(token, "get", path).json()["count"] == 1
+    for serial in range(12, 17):
+        add(serial)
+    with CaptureQueriesContext(connection) as many:
+        assert call(token, "get", path).json()["count"] == 6
+    assert len(many) == len(few), path
