@@ -124,9 +124,7 @@ def network_member_add(*, actor, child: Child, **fields) -> NetworkMember:
 
 
 @transaction.atomic
-def concern_report_add(
-    *, actor, child: Child, case: Case | None = None, **fields
-) -> ConcernReport:
+def concern_report_add(*, actor, child: Child, case: Case | None = None, **fields) -> ConcernReport:
     return save_recorded(ConcernReport(case=case or current_case(child), **fields), actor=actor)
 
 
