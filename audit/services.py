@@ -16,7 +16,6 @@ def _unit_of(user) -> str:
     return municipality.name if municipality else ""
 
 
-@transaction.atomic
 def access_record(
     *,
     user,
