@@ -78,6 +78,16 @@ NON_CHILD_URLS = {
     "imports:start",
     "imports:batch",
     "imports:commit",
+    # Reflection on practice: a caseworker's own reflections and practice videos, decided by
+    # reflection/access.py (the author, a leader or consultant it is shared with, the video's
+    # consultant); never a child's record, and the child is not named (reflection/tests.py).
+    "reflection:home",
+    "reflection:shared",
+    "reflection:video_new",
+    "reflection:video",
+    "reflection:video_stream",
+    "reflection:video_reply",
+    "reflection:video_withdraw",
     # Municipal sign-in (OpenID Connect): no child data (accounts/test_oidc.py).
     "oidc_authentication_init",
     "oidc_authentication_callback",

@@ -82,6 +82,7 @@ class Role(models.TextChoices):
     CONTRIBUTOR = "contributor", _("External contributor")
     CHILD = "child", _("Child or young person (the portal)")
     CASE_SYSTEM = "case_system", _("Case system (API client)")
+    CONSULTANT = "consultant", _("External consultant (reflection on practice)")
 
 
 STAFF_ROLES = {
@@ -141,4 +142,4 @@ class User(AbstractUser):
     @property
     def needs_second_factor(self) -> bool:
         """Staff must confirm sign-in with TOTP when the municipality requires it."""
-        return self.is_municipal_staff or self.is_superuser
+        return self.is_municipal_staff or self.is_superuser or self.role == Role.CONSULTANT

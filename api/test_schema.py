@@ -18,7 +18,22 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def token(db, administrator, caseworker):
+def wsgi_keeps_the_test_connection():
+    """The app is called as plain WSGI, whose request signals would close the database
+    connection (and with it the test's transaction); Django's own test client holds them off
+    the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, administrator, caseworker, wsgi_keeps_the_test_connection):
     child = make_child(caseworker.municipality, caseworker)
     child.external_id = "0"  # a short id the generator is likely to hit
     child.save()

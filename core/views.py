@@ -16,6 +16,8 @@ def home(request):
         return redirect("continuity:team")
     if role == Role.ADMINISTRATOR or request.user.is_superuser:
         return redirect("admin:index")
+    if role == Role.CONSULTANT:
+        return redirect("reflection:home")
     if role == Role.CONTRIBUTOR:
         children = children_visible_to(request.user, Need.LIFE_BOOK).only(
             "first_name", "preferred_name", "last_name"

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "survey",
     "records",
     "api",
+    "reflection",
     "lifebook",
     "portal",
     "demo",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("survey.urls")),
     path("", include("records.urls")),
     path("", include("api.urls")),
+    path("", include("reflection.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,130 @@
+"""Writes of reflection on practice. Each is one transaction and keeps who and when."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from core.media import MediaKind, clean_media
+from core.services import record_remove, save_recorded
+from reflection.models import PracticeVideo, Reflection, TrainingDay, VideoComment, VideoKind
+
+PROMPTS = ("went_well", "childs_perspective", "differently", "next_time")
+
+
+def _check_consultant(owner, consultant) -> None:
+    if consultant is None:
+        return
+    if (
+        consultant.role != Role.CONSULTANT
+        or consultant.municipality_id != owner.municipality_id
+        or not consultant.is_active
+    ):
+        raise ValidationError(
+            {"shared_with": _("Choose a consultant who supports your municipality.")}
+        )
+
+
+@transaction.atomic
+def reflection_save(*, actor, conversation, shared_with=None, shared_with_leader=False, **answers):
+    """The caseworker's own reflection on a conversation they took part in (one each)."""
+    if conversation.child.municipality_id != actor.municipality_id:
+        raise PermissionDenied
+    if not any((answers.get(name) or "").strip() for name in PROMPTS):
+        raise ValidationError(_("Answer at least one of the questions."))
+    _check_consultant(actor, shared_with)
+    reflection = Reflection.objects.filter(
+        conversation=conversation, author=actor
+    ).first() or Reflection(conversation=conversation, author=actor)
+    for name in PROMPTS:
+        setattr(reflection, name, (answers.get(name) or "").strip())
+    reflection.shared_with = shared_with
+    reflection.shared_with_leader = shared_with_leader
+    return save_recorded(reflection, actor=actor)
+
+
+@transaction.atomic
+def video_upload(
+    *,
+    actor,
+    upload,
+    title: str,
+    kind: str,
+    consultant,
+    child_consent_on=None,
+    custody_consent_on=None,
+    consent_note: str = "",
+) -> PracticeVideo:
+    """Store a practice video for the consultant to comment on. A real conversation needs the
+    consent of the child and the custody holders first; the file is checked from its content
+    and the place it was filmed is blanked (core.media)."""
+    if kind == VideoKind.REAL and not (
+        child_consent_on and custody_consent_on and consent_note.strip()
+    ):
+        raise ValidationError(
+            _(
+                "A real conversation may be filmed only with the consent of the child and of the "
+                "custody holders: record both dates and how consent was given."
+            )
+        )
+    if consultant is None:
+        raise ValidationError({"consultant": _("Choose the consultant who will comment.")})
+    _check_consultant(actor, consultant)
+    media = clean_media(upload)
+    try:
+        if media.kind != MediaKind.VIDEO:
+            raise ValidationError(_("Upload a video (MP4, MOV or WebM)."))
+        video = PracticeVideo(
+            owner=actor,
+            consultant=consultant,
+            title=title.strip(),
+            kind=kind,
+            child_consent_on=child_consent_on if kind == VideoKind.REAL else None,
+            custody_consent_on=custody_consent_on if kind == VideoKind.REAL else None,
+            consent_note=consent_note.strip() if kind == VideoKind.REAL else "",
+            content_type=media.content_type,
+            size=media.size,
+        )
+        video.file.save(f"video.{media.extension}", media.file, save=False)
+        return save_recorded(video, actor=actor)
+    finally:
+        media.close()
+
+
+@transaction.atomic
+def video_withdraw_consent(*, actor, video: PracticeVideo, reason: str) -> PracticeVideo:
+    """Consent withdrawn (or the owner takes it down): removed from everyone's view, kept."""
+    if video.owner_id != actor.pk:
+        raise PermissionDenied
+    return record_remove(record=video, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def comment_add(
+    *, actor, video: PracticeVideo, at_seconds: int, text: str, reply_to=None
+) -> VideoComment:
+    """A comment at a moment of the video; a reply keeps the moment of what it answers."""
+    if actor.pk not in (video.owner_id, video.consultant_id):
+        raise PermissionDenied
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Write the comment.")})
+    if reply_to is not None:
+        if reply_to.video_id != video.pk:
+            raise ValidationError(_("Reply to a comment on this video."))
+        at_seconds = reply_to.at_seconds
+    return save_recorded(
+        VideoComment(
+            video=video, author=actor, at_seconds=at_seconds, text=text.strip(), reply_to=reply_to
+        ),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def training_day_add(*, actor, held_on, theme: str, title: str) -> TrainingDay:
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("Record a training day once it has been held.")})
+    return save_recorded(
+        TrainingDay(attendee=actor, held_on=held_on, theme=theme, title=title.strip()), actor=actor
+    )
