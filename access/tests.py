@@ -88,6 +88,10 @@ NON_CHILD_URLS = {
     "reflection:video_stream",
     "reflection:video_reply",
     "reflection:video_withdraw",
+    "reflection:sessions",
+    "reflection:session_new",
+    "reflection:session",
+    "reflection:session_follow_up",
     # Municipal sign-in (OpenID Connect): no child data (accounts/test_oidc.py).
     "oidc_authentication_init",
     "oidc_authentication_callback",

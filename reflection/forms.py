@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from core.forms import StemmeModelForm
-from reflection.models import PracticeVideo, Reflection, TrainingDay
+from reflection.models import PracticeVideo, Reflection, TeamSession, TrainingDay
 
 
 def _consultants(municipality_id):
@@ -91,3 +91,51 @@ class TrainingDayForm(StemmeModelForm):
     class Meta:
         model = TrainingDay
         fields = ["held_on", "theme", "title"]
+
+
+def _team(team_id):
+    return User.objects.filter(
+        team_id=team_id, role__in=(Role.CASEWORKER, Role.TEAM_LEADER), is_active=True
+    ).order_by("first_name")
+
+
+class SessionScheduleForm(StemmeModelForm):
+    class Meta:
+        model = TeamSession
+        fields = ["scheduled_at", "presenter", "presentation"]
+        widgets = {"presentation": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, team_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = _team(team_id)
+
+
+class SessionRecordForm(StemmeModelForm):
+    class Meta:
+        model = TeamSession
+        fields = [
+            "presentation",
+            "questions",
+            "reflections",
+            "next_steps",
+            "decided",
+            "participants",
+            "follow_up_on",
+        ]
+        widgets = {
+            **{
+                name: forms.Textarea(attrs={"rows": 4})
+                for name in ("presentation", "questions", "reflections", "next_steps", "decided")
+            },
+            "participants": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, team_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = _team(team_id)
+
+
+class FollowUpForm(forms.Form):
+    follow_up_note = forms.CharField(
+        label=_("How the next steps went"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -139,3 +139,61 @@ class TrainingDay(KeptRecord):
 
     def __str__(self):
         return self.title
+
+
+class TeamSession(KeptRecord):
+    """Joint professional reflection (fælles faglig refleksion): the team reflects on one case,
+    told without names, in four steps — the caseworker presents, the team asks clarifying
+    questions, the team reflects while the caseworker listens, the caseworker names next
+    steps — and later the next steps are followed up."""
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="reflection_sessions"
+    )
+    scheduled_at = models.DateTimeField(_("when"))
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sessions_presented",
+        verbose_name=_("the caseworker who brings the case"),
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    presentation = models.TextField(
+        _("1. The case, told without names"),
+        help_text=_(
+            "No names, CPR numbers, addresses or schools: the team hears the case, not who."
+        ),
+    )
+    questions = models.TextField(_("2. The team's clarifying questions"), blank=True)
+    reflections = models.TextField(
+        _("3. The team's reflections (the caseworker listens)"), blank=True
+    )
+    next_steps = models.TextField(_("4. The caseworker's next steps"), blank=True)
+    decided = models.TextField(_("What was decided"), blank=True)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("who took part")
+    )
+    follow_up_on = models.DateField(_("follow up the next steps on"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    follow_up_note = models.TextField(_("how the next steps went"), blank=True)
+
+    class Meta:
+        verbose_name = _("joint reflection")
+        verbose_name_plural = _("joint reflections")
+        ordering = ["-scheduled_at"]
+
+    def __str__(self):
+        return f"{self.team} {self.scheduled_at:%d.%m.%Y}"
+
+    def follow_up_is_due(self, today=None) -> bool:
+        """Next steps were named, their follow-up day has come, and it is not done."""
+        from django.utils import timezone
+
+        return bool(
+            self.next_steps
+            and self.follow_up_on
+            and self.followed_up_at is None
+            and self.follow_up_on <= (today or timezone.localdate())
+        )

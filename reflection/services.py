@@ -1,5 +1,7 @@
 """Writes of reflection on practice. Each is one transaction and keeps who and when."""
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +10,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from core.media import MediaKind, clean_media
 from core.services import record_remove, save_recorded
-from reflection.models import PracticeVideo, Reflection, TrainingDay, VideoComment, VideoKind
+from reflection.models import (
+    PracticeVideo,
+    Reflection,
+    TeamSession,
+    TrainingDay,
+    VideoComment,
+    VideoKind,
+)
 
 PROMPTS = ("went_well", "childs_perspective", "differently", "next_time")
 
@@ -128,3 +137,72 @@ def training_day_add(*, actor, held_on, theme: str, title: str) -> TrainingDay:
     return save_recorded(
         TrainingDay(attendee=actor, held_on=held_on, theme=theme, title=title.strip()), actor=actor
     )
+
+
+# A CPR number (with or without the dash) in a text that must be told without names.
+CPR_LIKE = re.compile(r"\b\d{6}-?\d{4}\b")
+SESSION_TEXTS = ("presentation", "questions", "reflections", "next_steps", "decided")
+
+
+def _check_anonymised(fields: dict) -> None:
+    for name in SESSION_TEXTS:
+        if CPR_LIKE.search(fields.get(name) or ""):
+            raise ValidationError(
+                {name: _("Remove the CPR number: the case is told without who it is about.")}
+            )
+
+
+@transaction.atomic
+def session_schedule(*, actor, scheduled_at, presenter, presentation: str) -> TeamSession:
+    """The team leader schedules a joint reflection on a case one of the team brings."""
+    if actor.role != Role.TEAM_LEADER or actor.team_id is None:
+        raise PermissionDenied
+    if presenter.team_id != actor.team_id or not presenter.is_active:
+        raise ValidationError({"presenter": _("Choose a caseworker of your team.")})
+    _check_anonymised({"presentation": presentation})
+    return save_recorded(
+        TeamSession(
+            team_id=actor.team_id,
+            scheduled_at=scheduled_at,
+            presenter=presenter,
+            facilitator=actor,
+            presentation=presentation.strip(),
+        ),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def session_record(*, actor, session: TeamSession, participants, **fields) -> TeamSession:
+    """Write down the session's steps, who took part, what was decided, and when the next
+    steps are followed up."""
+    from reflection.access import may_run_session
+
+    if not may_run_session(actor, session):
+        raise PermissionDenied
+    _check_anonymised(fields)
+    if any(p.team_id != session.team_id for p in participants):
+        raise ValidationError({"participants": _("Only the team's own members take part.")})
+    if fields.get("next_steps", "").strip() and not fields.get("follow_up_on"):
+        raise ValidationError({"follow_up_on": _("Choose when the next steps are followed up.")})
+    for name, value in fields.items():
+        setattr(session, name, value.strip() if isinstance(value, str) else value)
+    save_recorded(session, actor=actor)
+    session.participants.set(participants)
+    return session
+
+
+@transaction.atomic
+def session_follow_up(*, actor, session: TeamSession, note: str) -> TeamSession:
+    from reflection.access import may_run_session
+
+    if not may_run_session(actor, session):
+        raise PermissionDenied
+    if not session.next_steps:
+        raise ValidationError(_("The session named no next steps to follow up."))
+    if not (note or "").strip():
+        raise ValidationError({"follow_up_note": _("Write how the next steps went.")})
+    _check_anonymised({"decided": note})
+    session.follow_up_note = note.strip()
+    session.followed_up_at = timezone.now()
+    return save_recorded(session, actor=actor)

@@ -311,3 +311,101 @@ def test_the_reflection_page_costs_the_same_queries_for_few_and_many(
     with CaptureQueriesContext(connection) as many:
         client.get("/reflection/")
     assert len(many) == len(few)
+
+
+def _session(team_leader, caseworker):
+    return services.session_schedule(
+        actor=team_leader,
+        scheduled_at=timezone.now() + timezone.timedelta(days=2),
+        presenter=caseworker,
+        presentation="En pige på 11 år i plejefamilie, der ikke vil til samvær.",
+    )
+
+
+def test_a_joint_reflection_is_for_the_team_and_told_without_names(
+    caseworker,
+    colleague,
+    team_leader,
+    west_leader,
+    west_caseworker,
+    head,
+    consultant,
+    foreign_caseworker,
+    client_for,
+):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    with pytest.raises(PermissionDenied):
+        services.session_schedule(
+            actor=caseworker,
+            scheduled_at=timezone.now(),
+            presenter=caseworker,
+            presentation="x",
+        )
+    with pytest.raises(ValidationError):
+        services.session_schedule(
+            actor=team_leader,
+            scheduled_at=timezone.now(),
+            presenter=caseworker,
+            presentation="Drengen med CPR 170514-4001 vil ikke hjem.",
+        )
+    session = _session(team_leader, caseworker)
+    url = f"/reflection/sessions/{session.pk}/"
+    for member in (caseworker, colleague, team_leader, head):
+        assert client_for(member).get(url).status_code == 200, member
+    for outsider in (west_leader, west_caseworker, consultant, foreign_caseworker):
+        assert client_for(outsider).get(url).status_code in (403, 404), outsider
+    assert client_for(colleague).post(url, {"questions": "x"}).status_code == 403
+
+
+def test_the_steps_are_recorded_and_the_next_steps_followed_up(
+    caseworker, colleague, team_leader, west_caseworker, client_for
+):
+    session = _session(team_leader, caseworker)
+    url = f"/reflection/sessions/{session.pk}/"
+    steps = {
+        "presentation": session.presentation,
+        "questions": "Hvad siger hun selv om samvær?",
+        "reflections": "Måske er det stedet, ikke personen.",
+        "next_steps": "Spørge hende, hvor samvær kunne være rart.",
+        "decided": "Samvær flyttes ud af kommunens lokaler.",
+        "participants": [caseworker.pk, colleague.pk],
+    }
+    no_date = client_for(team_leader).post(url, steps)
+    assert no_date.status_code == 400 and "følges op" in no_date.content.decode()
+    today = timezone.localdate()
+    saved = client_for(team_leader).post(url, {**steps, "follow_up_on": today.isoformat()})
+    assert saved.status_code == 302
+    session.refresh_from_db()
+    assert set(session.participants.all()) == {caseworker, colleague}
+    assert session.follow_up_is_due()
+    listing = client_for(caseworker).get("/reflection/sessions/").content.decode()
+    assert "Næste skridt, der skal følges op" in listing
+    outsider = client_for(team_leader).post(
+        url, {**steps, "participants": [west_caseworker.pk], "follow_up_on": today.isoformat()}
+    )
+    assert outsider.status_code == 400
+    done = client_for(caseworker).post(
+        f"{url}follow-up/", {"follow_up_note": "Hun valgte biblioteket. Det gik godt."}
+    )
+    assert done.status_code == 302
+    session.refresh_from_db()
+    assert session.followed_up_at is not None and not session.follow_up_is_due()
+
+
+def test_the_sessions_page_costs_the_same_queries_for_few_and_many(
+    caseworker, colleague, team_leader, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(team_leader)
+    first = _session(team_leader, caseworker)
+    first.participants.set([caseworker])
+    with CaptureQueriesContext(connection) as few:
+        client.get("/reflection/sessions/")
+    for _n in range(4):
+        _session(team_leader, colleague).participants.set([caseworker, colleague])
+    with CaptureQueriesContext(connection) as many:
+        client.get("/reflection/sessions/")
+    assert len(many) == len(few)

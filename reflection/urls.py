@@ -19,5 +19,13 @@ urlpatterns = [
         views.video_reply,
         name="video_reply",
     ),
+    path("reflection/sessions/", views.sessions, name="sessions"),
+    path("reflection/sessions/new/", views.session_new, name="session_new"),
+    path("reflection/sessions/<id:session_id>/", views.session, name="session"),
+    path(
+        "reflection/sessions/<id:session_id>/follow-up/",
+        views.session_follow_up,
+        name="session_follow_up",
+    ),
     path("reflection/videos/<id:video_id>/withdraw/", views.video_withdraw, name="video_withdraw"),
 ]

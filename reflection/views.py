@@ -16,7 +16,15 @@ from accounts.models import Role
 from core.forms import add_service_errors
 from feedback.models import FeedbackResponse
 from reflection import forms, selectors, services
-from reflection.access import reflection_for, reflections_visible_to, video_for, videos_visible_to
+from reflection.access import (
+    may_run_session,
+    reflection_for,
+    reflections_visible_to,
+    session_for,
+    sessions_visible_to,
+    video_for,
+    videos_visible_to,
+)
 
 REFLECTORS = (Role.CASEWORKER, Role.TEAM_LEADER)
 VIDEO_OWNERS = (Role.CASEWORKER, Role.TEAM_LEADER)
@@ -33,7 +41,7 @@ def home(request):
     """My reflections, what was shared with me, my videos and those I review, my training and
     my development over time."""
     user = request.user
-    if user.role not in (*REFLECTORS, Role.CONSULTANT):
+    if user.role not in (*REFLECTORS, Role.CONSULTANT, Role.HEAD_OF_DEPARTMENT):
         raise PermissionDenied
     visible = reflections_visible_to(user).select_related("author", "conversation")
     training_form = forms.TrainingDayForm(request.POST or None)
@@ -239,3 +247,104 @@ def video_stream(request, video_id):
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def sessions(request):
+    """The team's joint reflections: coming, held, and next steps waiting to be followed up."""
+    user = request.user
+    if user.role not in (Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT):
+        raise PermissionDenied
+    found = list(
+        sessions_visible_to(user)
+        .select_related("team", "presenter")
+        .prefetch_related("participants")[:100]
+    )
+    return render(
+        request,
+        "reflection/sessions.html",
+        {
+            "sessions": found,
+            "due": [session for session in found if session.follow_up_is_due()],
+            "can_schedule": user.role == Role.TEAM_LEADER and user.team_id is not None,
+        },
+    )
+
+
+@login_required
+def session_new(request):
+    actor = request.user
+    if actor.role != Role.TEAM_LEADER or actor.team_id is None:
+        raise PermissionDenied
+    form = forms.SessionScheduleForm(request.POST or None, team_id=actor.team_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_schedule(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The joint reflection is scheduled."))
+            return redirect("reflection:session", session_id=session.pk)
+    return render(
+        request, "reflection/session_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def session(request, session_id):
+    """One joint reflection: its four steps, who took part, what was decided, the follow-up."""
+    found = session_for(request.user, session_id)
+    may_write = may_run_session(request.user, found)
+    form = forms.SessionRecordForm(
+        request.POST if request.method == "POST" and may_write else None,
+        instance=found,
+        team_id=found.team_id,
+    )
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.session_record(
+                    actor=request.user,
+                    session=found,
+                    participants=list(data.pop("participants")),
+                    **data,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("reflection:session", session_id=found.pk)
+    return render(
+        request,
+        "reflection/session.html",
+        {
+            "session": found,
+            "form": form,
+            "may_write": may_write,
+            "participants": list(found.participants.all()),
+            "follow_up_form": forms.FollowUpForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def session_follow_up(request, session_id):
+    found = session_for(request.user, session_id)
+    form = forms.FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_follow_up(
+                actor=request.user, session=found, note=form.cleaned_data["follow_up_note"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The follow-up is recorded."))
+    else:
+        messages.error(request, _("Write how the next steps went."))
+    return redirect("reflection:session", session_id=found.pk)
