@@ -58,6 +58,13 @@ def test_demo_loads_a_varied_municipality_and_a_second_run_changes_nothing(db):
     assert Attachment.objects.filter(kind="audio").exists()
     assert Attachment.objects.filter(kind="document").exists()
     assert Entry.objects.filter(sealed_until_age__isnull=False).exists()
+    # Reflection on practice: a shared reflection, a commented video, a session to follow up.
+    from reflection.models import PracticeVideo, Reflection, TeamSession
+
+    assert Reflection.objects.filter(author__username="rikke", shared_with_leader=True).exists()
+    video = PracticeVideo.objects.get(owner__username="rikke")
+    assert video.comments.filter(author__username="konsulent", at_seconds=12).exists()
+    assert TeamSession.objects.get().follow_up_is_due()
     links = ContributorLink.objects.current().values("child_id")
     assert {b.contributor.username for b in contributors_behind(links)} >= {"plejefamilie"}
     # The leader's and the municipality's dashboards show every indicator with a number.

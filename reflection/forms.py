@@ -65,7 +65,7 @@ class CommentForm(forms.Form):
         initial="0:00",
         widget=forms.TextInput(attrs={"data-video-moment": "", "inputmode": "numeric"}),
     )
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_moment(self):
         match = MOMENT.match(self.cleaned_data["moment"])

@@ -6,6 +6,7 @@ import random
 import struct
 import wave
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -77,7 +78,11 @@ STAFF = [
     ("plejefamilie", "Anne", "Holm", Role.CONTRIBUTOR, None),
     ("solsikken", "Jesper", "Knudsen", Role.CONTRIBUTOR, None),
     ("lauritsen", "Bente", "Lauritsen", Role.CONTRIBUTOR, None),  # an earlier foster home
+    ("konsulent", "Sofie", "Brandt", Role.CONSULTANT, None),  # a children's rights consultant
 ]
+# ffmpeg's test pattern, 20 seconds: `ffmpeg -f lavfi -i testsrc=size=320x180:rate=8:duration=20
+# -c:v libvpx-vp9 -b:v 30k -an practice.webm` (a stand-in for a filmed role-play).
+PRACTICE_VIDEO = Path(__file__).resolve().parents[2] / "assets" / "practice.webm"
 # The demo children's portal sign-ins (a real municipality hands out random codes).
 PORTAL_CHILDREN = [
     # first name, last name, age, code, PIN
@@ -166,7 +171,82 @@ class Command(BaseCommand):
         self._lifebooks()
         self._portal()
         self._insights(municipality, teams)
+        self._reflection()
         self._api_client()
+
+    def _reflection(self):
+        """Reflection on practice: Rikke's reflection on a conversation (shared with Hanne and
+        the consultant), a practice video the consultant has commented on at a moment, a
+        team's joint reflection with next steps to follow up, and training days."""
+        from reflection import services as reflection_services
+
+        rikke, hanne = self.users["rikke"], self.users["hanne"]
+        consultant = self.users["konsulent"]
+        held = (
+            Conversation.objects.filter(created_by=rikke, status=ConversationStatus.HELD)
+            .order_by("-held_at")
+            .first()
+        )
+        if held is not None:
+            reflection_services.reflection_save(
+                actor=rikke,
+                conversation=held,
+                went_well="Barnet valgte selv stedet, og vi gik en tur i stedet for at sidde.",
+                childs_perspective="Da vi tegnede de tre huse: bekymringerne handlede om skolen.",
+                differently="Jeg talte for meget i starten. Færre spørgsmål, flere pauser.",
+                next_time="Starte med det, barnet sagde sidst om skolen.",
+                shared_with_leader=True,
+                shared_with=consultant,
+            )
+        video = reflection_services.video_upload(
+            actor=rikke,
+            consultant=consultant,
+            title="Rollespil: at fortælle om en flytning",
+            kind="role_play",
+            upload=SimpleUploadedFile(
+                "rollespil.webm", PRACTICE_VIDEO.read_bytes(), content_type="video/webm"
+            ),
+        )
+        comment = reflection_services.comment_add(
+            actor=consultant,
+            video=video,
+            at_seconds=12,
+            text="Her venter du på barnets svar i stedet for at fylde tavsheden ud. Godt.",
+        )
+        reflection_services.comment_add(
+            actor=rikke,
+            video=video,
+            at_seconds=12,
+            text="Tak. Det var svært at holde pausen.",
+            reply_to=comment,
+        )
+        session = reflection_services.session_schedule(
+            actor=hanne,
+            scheduled_at=self._at(self.today - timedelta(days=14)),
+            presenter=rikke,
+            presentation=(
+                "En pige på 11 år i plejefamilie siger nej til samvær med sin far. "
+                "Hun vil gerne se ham, men ikke i kommunens lokaler."
+            ),
+        )
+        reflection_services.session_record(
+            actor=hanne,
+            session=session,
+            participants=[rikke, self.users["jonas"], self.users["amira"], hanne],
+            presentation=session.presentation,
+            questions="Hvad siger hun selv om, hvor det kunne være rart?",
+            reflections="Måske er det stedet, ikke faren, hun siger nej til.",
+            next_steps="Spørge pigen, hvor samværet kunne foregå.",
+            decided="Samvær prøves på biblioteket.",
+            follow_up_on=self.today - timedelta(days=1),
+        )
+        for days, theme, title in (
+            (120, "childs_perspective", "Barnets perspektiv i myndighedsarbejdet"),
+            (40, "dialogic", "Dialogisk samtale med børn"),
+        ):
+            reflection_services.training_day_add(
+                actor=rikke, held_on=self.today - timedelta(days=days), theme=theme, title=title
+            )
 
     def _api_client(self):
         """The case system's API client, with a token the demo prints (a real one is random)."""
