@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from core.media import MediaKind, clean_media
 from core.services import record_remove, save_recorded
 from reflection.models import (
@@ -154,18 +154,28 @@ def _check_anonymised(fields: dict) -> None:
 
 @transaction.atomic
 def session_schedule(*, actor, scheduled_at, presenter, presentation: str) -> TeamSession:
-    """The team leader schedules a joint reflection on a case one of the team brings."""
-    if actor.role != Role.TEAM_LEADER or actor.team_id is None:
+    """A joint reflection on a case: the team leader schedules it for a case one of the team
+    brings, or a caseworker takes their own case to the team (the team leader leads it)."""
+    if actor.role not in (Role.TEAM_LEADER, Role.CASEWORKER) or actor.team_id is None:
         raise PermissionDenied
+    if actor.role == Role.CASEWORKER and presenter != actor:
+        raise ValidationError({"presenter": _("Bring your own case to the team.")})
     if presenter.team_id != actor.team_id or not presenter.is_active:
         raise ValidationError({"presenter": _("Choose a caseworker of your team.")})
     _check_anonymised({"presentation": presentation})
+    leader = (
+        actor
+        if actor.role == Role.TEAM_LEADER
+        else User.objects.filter(team_id=actor.team_id, role=Role.TEAM_LEADER, is_active=True)
+        .order_by("pk")
+        .first()
+    )
     return save_recorded(
         TeamSession(
             team_id=actor.team_id,
             scheduled_at=scheduled_at,
             presenter=presenter,
-            facilitator=actor,
+            facilitator=leader or actor,
             presentation=presentation.strip(),
         ),
         actor=actor,

@@ -337,11 +337,16 @@ def test_a_joint_reflection_is_for_the_team_and_told_without_names(
 
     with pytest.raises(PermissionDenied):
         services.session_schedule(
-            actor=caseworker,
-            scheduled_at=timezone.now(),
-            presenter=caseworker,
-            presentation="x",
+            actor=head, scheduled_at=timezone.now(), presenter=caseworker, presentation="x"
         )
+    with pytest.raises(ValidationError):  # a caseworker brings their own case, not a colleague's
+        services.session_schedule(
+            actor=caseworker, scheduled_at=timezone.now(), presenter=colleague, presentation="x"
+        )
+    own = services.session_schedule(
+        actor=caseworker, scheduled_at=timezone.now(), presenter=caseworker, presentation="x"
+    )
+    assert own.facilitator == team_leader  # the team leader leads it
     with pytest.raises(ValidationError):
         services.session_schedule(
             actor=team_leader,
@@ -409,3 +414,43 @@ def test_the_sessions_page_costs_the_same_queries_for_few_and_many(
     with CaptureQueriesContext(connection) as many:
         client.get("/reflection/sessions/")
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    "viewer, sees",
+    [
+        ("caseworker", {"reflection", "video", "session"}),
+        ("team_leader", {"reflection", "session"}),
+        ("consultant", {"reflection", "video"}),
+        ("colleague", {"session"}),
+        ("head", {"session"}),
+        ("west_leader", set()),
+        ("other_consultant", set()),
+        ("administrator", set()),
+        ("analyst", set()),
+        ("foster_carer", set()),
+        ("foreign_caseworker", set()),
+    ],
+)
+def test_who_sees_what_for_every_role(
+    viewer, sees, request, caseworker, team_leader, consultant, conversation, client_for
+):
+    reflection = _reflection(
+        caseworker, conversation, shared_with_leader=True, shared_with=consultant
+    )
+    video = _video(caseworker, consultant)
+    session = _session(team_leader, caseworker)
+    client = client_for(request.getfixturevalue(viewer))
+    urls = {
+        "reflection": f"/reflection/shared/{reflection.pk}/",
+        "video": f"/reflection/videos/{video.pk}/",
+        "session": f"/reflection/sessions/{session.pk}/",
+    }
+    for item, url in urls.items():
+        status = client.get(url).status_code
+        if viewer == "caseworker" and item == "reflection":
+            assert status == 200  # the author reads it too
+        elif item in sees:
+            assert status == 200, (viewer, item)
+        else:
+            assert status in (403, 404), (viewer, item, status)

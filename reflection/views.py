@@ -266,7 +266,7 @@ def sessions(request):
         {
             "sessions": found,
             "due": [session for session in found if session.follow_up_is_due()],
-            "can_schedule": user.role == Role.TEAM_LEADER and user.team_id is not None,
+            "can_schedule": user.role in REFLECTORS and user.team_id is not None,
         },
     )
 
@@ -274,9 +274,13 @@ def sessions(request):
 @login_required
 def session_new(request):
     actor = request.user
-    if actor.role != Role.TEAM_LEADER or actor.team_id is None:
+    if actor.role not in REFLECTORS or actor.team_id is None:
         raise PermissionDenied
-    form = forms.SessionScheduleForm(request.POST or None, team_id=actor.team_id)
+    form = forms.SessionScheduleForm(
+        request.POST or None,
+        team_id=actor.team_id,
+        initial={"presenter": actor.pk} if actor.role == Role.CASEWORKER else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_schedule(actor=actor, **form.cleaned_data)
