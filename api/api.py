@@ -34,8 +34,12 @@ class ClientToken(HttpBearer):
         )
         if found is None or not found.is_usable():
             return None
-        request.user = found.client.user
-        return found.client
+        client = found.client
+        wanted = "read" if request.method in ("GET", "HEAD", "OPTIONS") else "write"
+        if wanted not in client.scopes.split():
+            raise PermissionDenied
+        request.user = client.user
+        return client
 
 
 api = NinjaAPI(
@@ -81,7 +85,7 @@ def _not_found(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return problem(request, 403, "Not allowed.")
+    return problem(request, 403, "Not allowed.", "This client's token may not do this.")
 
 
 @api.exception_handler(RequestDataTooBig)

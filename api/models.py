@@ -29,6 +29,9 @@ class ApiClient(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # What its tokens may do: "read" (file the child's voice), "write" (send children and the
+    # case's course). A case system that only files gets only "read".
+    scopes = models.CharField(_("scopes"), max_length=50, default="read write")
 
     class Meta:
         verbose_name = _("API client")
@@ -36,6 +39,9 @@ class ApiClient(models.Model):
 
     def __str__(self):
         return self.name
+
+
+SCOPES = ("read", "write")
 
 
 class ApiToken(models.Model):

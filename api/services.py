@@ -3,13 +3,14 @@
 import secrets
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from api.models import ApiClient, ApiToken, Webhook, token_digest
+from api.models import SCOPES, ApiClient, ApiToken, Webhook, token_digest
 
 MANAGERS = (Role.ADMINISTRATOR,)
 
@@ -21,11 +22,15 @@ def _new_token(client: ApiClient) -> str:
 
 
 @transaction.atomic
-def api_client_create(*, actor, name: str) -> tuple[ApiClient, str]:
-    """Register a system client of the actor's municipality; returns it with its first token
-    (shown only now)."""
+def api_client_create(
+    *, actor, name: str, scopes: tuple[str, ...] = SCOPES
+) -> tuple[ApiClient, str]:
+    """Register a system client of the actor's municipality, allowed to `scopes` ("read",
+    "write"); returns it with its first token (shown only now)."""
     if actor.role not in MANAGERS and not actor.is_superuser:
         raise PermissionDenied
+    if not scopes or any(scope not in SCOPES for scope in scopes):
+        raise ValidationError({"scopes": _("Scopes are read and write.")})
     user = User.objects.create(
         username=f"api-{actor.municipality.code}-{secrets.token_hex(4)}",
         first_name=name.strip()[:150],
@@ -35,7 +40,11 @@ def api_client_create(*, actor, name: str) -> tuple[ApiClient, str]:
     user.set_unusable_password()
     user.save(update_fields=["password"])
     client = ApiClient.objects.create(
-        municipality=actor.municipality, name=name.strip(), user=user, created_by=actor
+        municipality=actor.municipality,
+        name=name.strip(),
+        user=user,
+        created_by=actor,
+        scopes=" ".join(scope for scope in SCOPES if scope in scopes),
     )
     return client, _new_token(client)
 

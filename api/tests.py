@@ -514,3 +514,15 @@ def test_a_page_costs_the_same_queries_for_few_and_many(client_and_token, casewo
     with CaptureQueriesContext(connection) as many:
         assert call(token, "get", path).json()["count"] == 6
     assert len(many) == len(few), path
+
+
+def test_a_read_only_client_files_but_cannot_write(administrator, caseworker, child):
+    _client, token = services.api_client_create(
+        actor=administrator, name="Journalisering", scopes=("read",)
+    )
+    assert call(token, "get", "/children").status_code == 200
+    refused = call(token, "put", "/children/SAG-5", {**CHILD, "caseworker": caseworker.username})
+    assert refused.status_code == 403 and refused["Content-Type"] == "application/problem+json"
+    assert not Child.objects.filter(external_id="SAG-5").exists()
+    with pytest.raises(Exception, match="read og write"):
+        services.api_client_create(actor=administrator, name="x", scopes=("admin",))

@@ -22,8 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--by", required=True, help="The administrator's username.")
         parser.add_argument("--grace-hours", type=int, default=24)
         parser.add_argument("--url", default="", help="With 'webhook': where to send events.")
+        parser.add_argument(
+            "--scopes",
+            default="read,write",
+            help="With 'create': what its tokens may do, 'read', 'write' or 'read,write'.",
+        )
 
-    def handle(self, *args, action, target, by, grace_hours, url, **options):
+    def handle(self, *args, action, target, by, grace_hours, url, scopes, **options):
         actor = User.objects.filter(username=by, is_active=True).first()
         if actor is None or actor.municipality_id is None:
             raise CommandError(f"No active administrator {by} of a municipality.")
@@ -31,7 +36,9 @@ class Command(BaseCommand):
             if action == "create":
                 if not target.strip():
                     raise CommandError("Give the client a name.")
-                client, token = services.api_client_create(actor=actor, name=target)
+                client, token = services.api_client_create(
+                    actor=actor, name=target, scopes=tuple(scopes.replace(" ", "").split(","))
+                )
                 self.stdout.write(
                     f"Client {client.pk} '{client.name}'. Token (shown once): {token}"
                 )
@@ -39,7 +46,7 @@ class Command(BaseCommand):
             if action == "list":
                 for client in ApiClient.objects.filter(municipality_id=actor.municipality_id):
                     state = "revoked" if client.revoked_at else "active"
-                    self.stdout.write(f"{client.pk}\t{client.name}\t{state}")
+                    self.stdout.write(f"{client.pk}\t{client.name}\t{client.scopes}\t{state}")
                 return
             client = ApiClient.objects.filter(
                 pk=int(target) if target.isdigit() else 0, municipality_id=actor.municipality_id
