@@ -23,7 +23,6 @@ from api.models import DeliveryState, Webhook, WebhookDelivery
 
 DECISION_FINAL = "decision.final"
 CONVERSATION_DOCUMENTED = "conversation.documented"
-EVENTS = (DECISION_FINAL, CONVERSATION_DOCUMENTED)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

@@ -26,8 +26,8 @@ from reflection.access import (
     videos_visible_to,
 )
 
+# Who reflects, uploads practice videos and brings cases to the team.
 REFLECTORS = (Role.CASEWORKER, Role.TEAM_LEADER)
-VIDEO_OWNERS = (Role.CASEWORKER, Role.TEAM_LEADER)
 
 
 def _reflector(request):
@@ -117,9 +117,7 @@ def shared(request, reflection_id):
 
 @login_required
 def video_new(request):
-    actor = request.user
-    if actor.role not in VIDEO_OWNERS:
-        raise PermissionDenied
+    actor = _reflector(request)
     form = forms.VideoForm(
         request.POST or None, request.FILES or None, municipality_id=actor.municipality_id
     )
