@@ -206,14 +206,21 @@ def make_conversation(child, caseworker, **extra):
     return conversation, statement, drawing
 
 
-def answer_feedback(child, caseworker, values, *, instrument_key="meeting", skip=()):
-    """The child answers the questions (a value per question, None to skip) and is done."""
+def answer_feedback(
+    child, caseworker, values, *, instrument_key="meeting", skip=(), conversation=None
+):
+    """The child answers the questions (a value per question, None to skip) and is done,
+    after the given conversation if any."""
     from feedback import services
     from feedback.models import Channel, Instrument
 
     instrument = Instrument.objects.get(key=instrument_key, municipality=None)
     request, _token = services.feedback_request_create(
-        actor=caseworker, child=child, instrument=instrument, channel=Channel.LINK
+        actor=caseworker,
+        child=child,
+        instrument=instrument,
+        channel=Channel.LINK,
+        conversation=conversation,
     )
     response = services.response_for(request)
     for item, value in zip(request.version.items.all(), values, strict=False):

@@ -161,6 +161,16 @@ def _valid_id(external_id: str) -> str:
     return external_id
 
 
+def _write_for_child(request, child_external_id: str, record: str, write):
+    """Find the child through the access helper, write one of its records with `write(child)`
+    and log the change, in one transaction; returns what `write` returned."""
+    with transaction.atomic():
+        found = _child(request, child_external_id)
+        written = write(found)
+        _log_change(request, found, record)
+    return written
+
+
 def _child(request, child_external_id: str) -> Child:
     """The child by the case system's id, through the access helper: another municipality's
     child is not found, exactly like one that does not exist."""
@@ -223,12 +233,14 @@ def children_batch(request, payload: schemas.ChildBatch):
 @api.put("/children/{child}/cases/{external_id}", response=schemas.CaseOut, tags=["course"])
 def case_upsert(request, child: str, external_id: str, payload: schemas.CaseIn):
     """A case of the child, by the case system's id; closing it needs a closing note."""
-    with transaction.atomic():
-        found = _child(request, child)
-        case, outcome = upserts.case_upsert(
+    case, outcome = _write_for_child(
+        request,
+        child,
+        "api:case",
+        lambda found: upserts.case_upsert(
             actor=request.user, child=found, external_id=_valid_id(external_id), **payload.dict()
-        )
-        _log_change(request, found, "api:case")
+        ),
+    )
     return {**_fields(case, "id", "external_id", "opened_on", "closed_on"), "outcome": outcome}
 
 
@@ -238,13 +250,13 @@ def _course_route(kind: str, model, schema_in, doc: str):
     def upsert(request, child: str, external_id: str, payload: schema_in):
         fields = payload.dict()
         case_external_id = fields.pop("case") or ""
-        with transaction.atomic():
-            found = _child(request, child)
-            if "end_kind" in fields:
-                fields["end_kind"] = fields["end_kind"] or ""
+        if "end_kind" in fields:
+            fields["end_kind"] = fields["end_kind"] or ""
+
+        def write(found):
             if model is Decision:
                 fields["measure"] = upserts.measure_of(found, fields["measure"])
-            entry, outcome = upserts.course_entry_upsert(
+            return upserts.course_entry_upsert(
                 actor=request.user,
                 child=found,
                 model=model,
@@ -252,7 +264,8 @@ def _course_route(kind: str, model, schema_in, doc: str):
                 case_external_id=case_external_id,
                 **fields,
             )
-            _log_change(request, found, f"api:{kind}")
+
+        entry, outcome = _write_for_child(request, child, f"api:{kind}", write)
         return {"id": entry.pk, "external_id": entry.external_id, "outcome": outcome}
 
     upsert.__doc__ = doc
@@ -301,12 +314,14 @@ _course_route(
 @api.put("/children/{child}/network/{external_id}", response=schemas.NetworkOut, tags=["network"])
 def network_upsert(request, child: str, external_id: str, payload: schemas.NetworkIn):
     """A person in the child's network (parent, sibling, carer, school, bisidder)."""
-    with transaction.atomic():
-        found = _child(request, child)
-        member, outcome = upserts.network_member_upsert(
+    member, outcome = _write_for_child(
+        request,
+        child,
+        "api:network",
+        lambda found: upserts.network_member_upsert(
             actor=request.user, child=found, external_id=_valid_id(external_id), **payload.dict()
-        )
-        _log_change(request, found, "api:network")
+        ),
+    )
     return {**_fields(member, "id", "external_id", "name", "relation"), "outcome": outcome}
 
 
@@ -314,12 +329,12 @@ def network_upsert(request, child: str, external_id: str, payload: schemas.Netwo
 def caseworker_put(request, child: str, payload: schemas.CaseworkerIn):
     """The child's fixed caseworker. A different caseworker than today's starts a handover
     (with an overlap), which the caseworkers complete in Stemme."""
-    with transaction.atomic():
-        found = _child(request, child)
-        _record, outcome = upserts.caseworker_assign(
-            actor=request.user, child=found, **payload.dict()
-        )
-        _log_change(request, found, "api:caseworker")
+    _record, outcome = _write_for_child(
+        request,
+        child,
+        "api:caseworker",
+        lambda found: upserts.caseworker_assign(actor=request.user, child=found, **payload.dict()),
+    )
     return {"caseworker": payload.caseworker, "outcome": outcome}
 
 

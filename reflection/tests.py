@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Role
-from conftest import make_conversation, make_user, png_bytes
+from conftest import answer_feedback, make_conversation, make_user, png_bytes
 from lifebook.test_media import phone_video
 from reflection import services
 from reflection.access import reflections_visible_to, videos_visible_to
@@ -87,21 +87,7 @@ def test_a_reflection_is_its_authors_alone_until_shared(
 def test_the_childs_feedback_stands_beside_the_reflection(
     child, caseworker, conversation, client_for
 ):
-    from feedback import services as feedback_services
-    from feedback.models import Channel, Instrument
-
-    instrument = Instrument.objects.get(key="meeting", municipality=None)
-    request, _token = feedback_services.feedback_request_create(
-        actor=caseworker,
-        child=child,
-        instrument=instrument,
-        channel=Channel.LINK,
-        conversation=conversation,
-    )
-    response = feedback_services.response_for(request)
-    for item, value in zip(request.version.items.all(), [3, 9, 8, 7, 6], strict=False):
-        feedback_services.answer_item(response=response, item=item, value=value)
-    feedback_services.complete(response=response)
+    answer_feedback(child, caseworker, [3, 9, 8, 7, 6], conversation=conversation)
     client = client_for(caseworker)
     url = f"/children/{child.pk}/conversations/{conversation.pk}/reflection/"
     page = client.get(url).content.decode()
@@ -258,21 +244,7 @@ def test_a_consultant_of_another_municipality_cannot_be_chosen(caseworker, forei
 def test_my_development_counts_feedback_listening_reflections_and_training(
     child, caseworker, conversation, client_for
 ):
-    from feedback import services as feedback_services
-    from feedback.models import Channel, Instrument
-
-    instrument = Instrument.objects.get(key="meeting", municipality=None)
-    request, _token = feedback_services.feedback_request_create(
-        actor=caseworker,
-        child=child,
-        instrument=instrument,
-        channel=Channel.LINK,
-        conversation=conversation,
-    )
-    response = feedback_services.response_for(request)
-    first = request.version.items.get(outcome="listened")
-    feedback_services.answer_item(response=response, item=first, value=8)
-    feedback_services.complete(response=response)
+    answer_feedback(child, caseworker, [8], conversation=conversation)  # felt listened to
     _reflection(caseworker, conversation)
     client = client_for(caseworker)
     added = client.post(
