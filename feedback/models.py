@@ -299,6 +299,10 @@ class FeedbackAlert(models.Model):
         verbose_name_plural = _("feedback alerts")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["child", "acknowledged_at"], name="alert_child_open")]
+        # One alert of a kind per answer, whatever races the answer's completion.
+        constraints = [
+            models.UniqueConstraint(fields=["response", "kind"], name="one_alert_per_kind")
+        ]
 
     def __str__(self):
         return f"{self.child_id} {self.kind}"

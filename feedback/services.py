@@ -77,14 +77,18 @@ def response_for(request: FeedbackRequest) -> FeedbackResponse:
     if existing is not None:
         return existing
     age = request.child.age()
-    return FeedbackResponse.objects.create(
+    # get_or_create: two taps opening the link at once find the one answer, not an error.
+    response, _created = FeedbackResponse.objects.get_or_create(
         request=request,
-        child=request.child,
-        version=request.version,
-        respondent=request.respondent,
-        scale=scoring.scale_for_age(age, request.version.faces_below_age),
-        child_age=age,
+        defaults={
+            "child": request.child,
+            "version": request.version,
+            "respondent": request.respondent,
+            "scale": scoring.scale_for_age(age, request.version.faces_below_age),
+            "child_age": age,
+        },
     )
+    return response
 
 
 def _log(response: FeedbackResponse, record: str) -> None:
@@ -126,15 +130,27 @@ def _previous_score(response: FeedbackResponse):
     )
 
 
+def _close_once(response: FeedbackResponse, **fields) -> bool:
+    """Set the closing fields only if the answer is still open; True for the one call that did."""
+    return bool(
+        FeedbackResponse.objects.filter(pk=response.pk, completed_at__isnull=True).update(**fields)
+    )
+
+
 @transaction.atomic
 def complete(*, response: FeedbackResponse) -> list[FeedbackAlert]:
     """The child is done: the score is computed and alerts are raised where the rules say."""
     if response.is_complete:
         return []
     previous = _previous_score(response)
-    response.score = scoring.score(list(response.answers.values_list("normalized", flat=True)))
-    response.completed_at = timezone.now()
-    response.save(update_fields=["score", "completed_at"])
+    score = scoring.score(list(response.answers.values_list("normalized", flat=True)))
+    now = timezone.now()
+    # Complete once: a double tap sends two requests that both read the answer as open. The
+    # conditional UPDATE lets exactly one of them through, on SQLite and PostgreSQL alike.
+    if not _close_once(response, score=score, completed_at=now):
+        response.refresh_from_db()
+        return []
+    response.score, response.completed_at = score, now
     _log(response, "feedback_answer")
     if response.respondent != Respondent.CHILD or not response.version.instrument.after_meeting:
         return []
@@ -151,21 +167,24 @@ def complete(*, response: FeedbackResponse) -> list[FeedbackAlert]:
 def decline(*, response: FeedbackResponse) -> FeedbackResponse:
     """The child said "I don't want to answer" — a respected answer, not a failure."""
     if not response.is_complete:
-        response.declined = True
-        response.completed_at = timezone.now()
-        response.save(update_fields=["declined", "completed_at"])
-        _log(response, "feedback_declined")
+        now = timezone.now()
+        if _close_once(response, declined=True, completed_at=now):
+            response.declined, response.completed_at = True, now
+            _log(response, "feedback_declined")
+        else:
+            response.refresh_from_db()
     return response
 
 
 @transaction.atomic
 def alert_acknowledge(*, actor, alert: FeedbackAlert, note: str) -> FeedbackAlert:
-    if alert.acknowledged_at is not None:
-        raise ValidationError(_("This alert has already been acknowledged."))
     if not (note or "").strip():
         raise ValidationError({"note": _("Write what you did or will do about it.")})
-    alert.acknowledged_by = actor
-    alert.acknowledged_at = timezone.now()
-    alert.note = note.strip()
-    alert.save(update_fields=["acknowledged_by", "acknowledged_at", "note"])
+    now = timezone.now()
+    acknowledged = FeedbackAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_by=actor, acknowledged_at=now, note=note.strip()
+    )
+    if not acknowledged:
+        raise ValidationError(_("This alert has already been acknowledged."))
+    alert.acknowledged_by, alert.acknowledged_at, alert.note = actor, now, note.strip()
     return alert

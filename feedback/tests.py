@@ -313,3 +313,54 @@ def test_administrators_revise_instruments_without_touching_answered_versions(
     page = client.get(f"/admin/feedback/instrumentversion/{version.pk}/change/")
     assert page.status_code == 200 and b'name="alert_below"' not in page.content  # read-only
     assert client.get("/admin/feedback/instrument/").status_code == 200
+
+
+# --- A double tap on the last answer completes once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_six_simultaneous_taps_on_the_last_answer_raise_one_alert_and_one_log_entry(
+    child, caseworker
+):
+    """Six phones' worth of taps arrive at once on the last question (each a POST and the
+    redirect's GET, in its own thread and database connection): the answer completes once."""
+    import threading
+
+    from django.db import connections
+
+    from audit.models import AccessEvent
+    from feedback.defaults import ensure_default_instruments
+
+    ensure_default_instruments(Instrument, InstrumentVersion, Item)  # flushed between tests
+    instrument = Instrument.objects.get(key="meeting", municipality=None)
+    request, token = services.feedback_request_create(
+        actor=caseworker, child=child, instrument=instrument, channel=Channel.LINK
+    )
+    response = services.response_for(request)
+    items = list(request.version.items.all())
+    for item in items[:-1]:
+        services.answer_item(response=response, item=item, value=1)
+    url = reverse("feedback:answer", args=[token])
+    barrier = threading.Barrier(6)
+    statuses, errors = [], []
+
+    def tap():
+        try:
+            client = Client()
+            barrier.wait()
+            answer = client.post(url, {"item": items[-1].pk, "value": "0"})
+            statuses.append((answer.status_code, client.get(url).status_code))
+        except Exception as error:  # noqa: BLE001 - the test reports every failure below
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=tap) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert all(code < 500 for pair in statuses for code in pair), statuses
+    assert FeedbackAlert.objects.filter(response=response).count() == 1
+    assert AccessEvent.objects.filter(child_id=child.pk, record="feedback_answer").count() == 1

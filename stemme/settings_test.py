@@ -25,3 +25,10 @@ WHITENOISE_AUTOREFRESH = True
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="stemme-test-media-"))  # noqa: F405
+
+# SQLite is tested as it runs: a file in WAL mode, so concurrent requests in the race tests
+# meet SQLite's real locking, not the shared-cache table locks of an in-memory database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"stemme-test-{os.getpid()}.sqlite3")  # noqa: F405
+    }
