@@ -35,6 +35,8 @@ def env_for(url: str) -> dict:
         "STEMME_ALLOWED_HOSTS": "testserver",
         "STEMME_STATIC_ROOT": str(ROOT / "bench" / "results" / "static"),
         "DJANGO_SETTINGS_MODULE": "stemme.settings",
+        # Generating millions of rows runs statements longer than a web request may.
+        "STEMME_DB_STATEMENT_TIMEOUT_MS": os.environ.get("STEMME_DB_STATEMENT_TIMEOUT_MS", "0"),
     }
 
 

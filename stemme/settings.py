@@ -108,7 +108,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A writer waits this long for another's short write instead of failing at once.
+        "timeout": envint("STEMME_SQLITE_BUSY_TIMEOUT_SECONDS", 20),
     }
+else:
+    # A database that is down or never answers must cost a request seconds, not minutes: the
+    # request gets the 503 page (core.errors) and the threads stay free.
+    _statement_ms = envint("STEMME_DB_STATEMENT_TIMEOUT_MS", 30000)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"connect_timeout": envint("STEMME_DB_CONNECT_TIMEOUT_SECONDS", 5)}
+        | ({"options": f"-c statement_timeout={_statement_ms}"} if _statement_ms else {})
+    )
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

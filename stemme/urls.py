@@ -23,3 +23,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "core.errors.server_error"
