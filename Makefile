@@ -35,7 +35,8 @@ run: install
 	@echo
 	@echo "Stemme serves on http://127.0.0.1:8000 (stop with Ctrl-C)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay & \
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay --queue-name urgent & \
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay --queue-name default,urgent & \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install-dev

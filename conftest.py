@@ -16,6 +16,13 @@ from cases.cpr import make_cpr
 from cases.models import ContributorLink, ContributorRole, Relation
 
 PASSWORD = "correct horse battery staple"
+# Tasks run at once, in the test, on every queue the real backend has.
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "urgent"],
+    }
+}
 
 
 @pytest.fixture

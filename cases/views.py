@@ -69,13 +69,13 @@ def start(request):
     for alert in alerts:
         alert["child_name"] = names[alert["child_id"]]
     talks = list(
-        TalkRequest.objects.filter(child_id__in=names.keys(), answered_at__isnull=True)
-        .order_by("created_at")
-        .values("pk", "child_id", "kind", "created_at")
+        TalkRequest.objects.filter(child_id__in=names.keys(), answered_at__isnull=True).order_by(
+            "created_at"
+        )
     )
     for talk in talks:
-        talk["child_name"] = names[talk["child_id"]]
-        talk["unsafe"] = talk["kind"] == TalkKind.UNSAFE
+        talk.child_name = names[talk.child_id]
+        talk.unsafe = talk.kind == TalkKind.UNSAFE
     behind = contributors_behind(names.keys())
     for item in behind:
         item.child_name = names[item.child_id]

@@ -59,3 +59,30 @@ class KeptRecord(models.Model):
     def is_removed(self) -> bool:
         """True once the record has been removed (it is still kept)."""
         return self.removed_at is not None
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker saying it is alive. A task held by a worker that has fallen silent
+    was abandoned (the process was killed) and is taken up again (core.worker)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    queues = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.queues})"
+
+
+class SentMail(models.Model):
+    """One e-mail Stemme must send once: the key names what it is about (e.g. the child's alarm
+    and its id), so a task that runs again after a crash does not send it twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    recipients = models.TextField()
+    attempted_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.key

@@ -14,6 +14,7 @@ from django_tasks import task
 
 from accounts.models import User
 from cases.models import ContributorLink
+from core.worker import send_mail_once
 from lifebook.models import Reminder
 from lifebook.services import contributors_behind
 
@@ -27,18 +28,23 @@ def send_lifebook_reminder(link_id: int) -> bool:
     if not any(b.contributor.pk == link.user_id for b in contributors_behind([link.child_id])):
         return False
     with translation.override(settings.LANGUAGE_CODE):
-        send_mail(
-            _("A life book is waiting for you"),
-            _(
-                "A child's life book is waiting for a new entry from you: a photo and a couple "
-                "of lines are enough. Sign in to Stemme to add it: %(url)s"
-            )
-            % {"url": settings.STEMME_PUBLIC_URL},
-            settings.DEFAULT_FROM_EMAIL,
-            [link.user.email],
-        )
-    Reminder.objects.create(link=link)
-    return True
+        subject = _("A life book is waiting for you")
+        body = _(
+            "A child's life book is waiting for a new entry from you: a photo and a couple "
+            "of lines are enough. Sign in to Stemme to add it: %(url)s"
+        ) % {"url": settings.STEMME_PUBLIC_URL}
+    # Once per link and day, recorded before it is sent: a worker killed mid-batch and taken
+    # up again never sends the same reminder twice (core.worker).
+    sent = send_mail_once(
+        key=f"lifebook-reminder:{link.pk}:{timezone.localdate().isoformat()}",
+        subject=subject,
+        body=body,
+        recipients=[link.user.email],
+        urgent=False,
+    )
+    if sent:
+        Reminder.objects.create(link=link)
+    return sent
 
 
 def enqueue_reminders() -> int:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from cases import services as case_services
 from cases.models import Measure, MeasureKind
-from conftest import pdf_bytes
+from conftest import IMMEDIATE_TASKS, pdf_bytes
 from lifebook import services
 from lifebook.models import Attachment, Comment, Entry
 
@@ -290,7 +290,7 @@ def test_the_timeline_query_count_does_not_grow_with_entries(
 def test_a_new_contributor_is_invited_and_chooses_a_password(
     child, caseworker, client_for, django_capture_on_commit_callbacks, settings
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     url = reverse("lifebook:contributors", args=[child.pk])
     data = {
         "action": "invite",

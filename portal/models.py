@@ -2,6 +2,8 @@
 the child chooses. The code is kept only as a keyed digest (it is shown once, as text and QR);
 the PIN is hashed like a password."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -85,6 +87,12 @@ class TalkRequest(KeptRecord):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def delivery_late(self, now=None) -> bool:
+        """Nobody has been told by mail yet, and it should have happened by now."""
+        now = now or timezone.now()
+        late = now - timedelta(minutes=settings.STEMME_TASK_WAIT_WARNING_MINUTES)
+        return not self.notified and self.created_at < late
 
 
 class MeetingPreparation(KeptRecord):

@@ -1,20 +1,28 @@
 """Background tasks of the portal, run by the database worker."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from continuity.services import responsible_assignment
+from core.worker import send_mail_once
 from portal.models import TalkKind, TalkRequest
 
 
-@task()
-def send_talk_alert(request_id: int) -> list[str]:
+@task(queue_name="urgent", priority=100)
+def send_talk_alert(request_id: int, attempt: int = 1) -> list[str]:
     """Tell the child's caseworker (and outside working hours the on-call duty) that the child
     asked to talk. The mail names no child (e-mail is not a case file): it gives the case number
-    and the link; what the child wrote stays in Stemme."""
+    and the link; what the child wrote stays in Stemme.
+
+    It runs on the urgent queue, is sent once per request however often the task runs (a worker
+    killed mid-send is taken up again, core.worker), and a mail server that fails is tried again
+    after 1, 2, 4 … minutes; until it went out, the caseworker's start page and the child's
+    portal say that it has not (TalkRequest.delivery_late)."""
     from portal.services import is_working_hours
 
     talk = TalkRequest.objects.select_related("child__municipality").get(pk=request_id)
@@ -32,20 +40,28 @@ def send_talk_alert(request_id: int) -> list[str]:
                 if talk.kind == TalkKind.UNSAFE
                 else _("A child asks to talk")
             )
-            send_mail(
-                subject,
-                _(
-                    'A child (case %(number)d) pressed "%(what)s" in Stemme. Open the '
-                    "child's page now: %(url)s"
-                )
-                % {
-                    "number": child.pk,
-                    "what": talk.get_kind_display(),
-                    "url": f"{settings.STEMME_PUBLIC_URL.rstrip('/')}/children/{child.pk}/",
-                },
-                settings.DEFAULT_FROM_EMAIL,
-                recipients,
+            body = _(
+                'A child (case %(number)d) pressed "%(what)s" in Stemme. Open the '
+                "child's page now: %(url)s"
+            ) % {
+                "number": child.pk,
+                "what": talk.get_kind_display(),
+                "url": f"{settings.STEMME_PUBLIC_URL.rstrip('/')}/children/{child.pk}/",
+            }
+        try:
+            send_mail_once(
+                key=f"talk:{talk.pk}",
+                subject=subject,
+                body=body,
+                recipients=recipients,
+                urgent=True,
             )
+        except Exception:
+            if attempt < settings.STEMME_ALERT_MAIL_ATTEMPTS:
+                send_talk_alert.using(
+                    run_after=timezone.now() + timedelta(minutes=2 ** (attempt - 1))
+                ).enqueue(request_id, attempt + 1)
+            raise
     TalkRequest.objects.filter(pk=talk.pk).update(notified=", ".join(recipients)[:300])
     return recipients
 

@@ -19,6 +19,7 @@ from PIL import Image
 from audit.models import AccessAction, AccessEvent
 from cases.cpr import make_cpr
 from conftest import (
+    IMMEDIATE_TASKS,
     make_child,
     make_lifebook_entry,
     make_portal_child,
@@ -32,7 +33,7 @@ from lifebook.models import Attachment, Photo
 from plans.models import Complaint
 from portal.models import ChildResponse, MeetingPreparation
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+IMMEDIATE = IMMEDIATE_TASKS
 
 
 def _born(years: int) -> date:

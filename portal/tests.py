@@ -14,6 +14,7 @@ from django.utils import timezone
 from access.tests import child_url_names, kwargs_for
 from audit.models import AccessAction, AccessEvent
 from conftest import (
+    IMMEDIATE_TASKS,
     make_child,
     make_lifebook_entry,
     make_portal_child,
@@ -182,7 +183,7 @@ def test_staff_do_not_get_the_portal(child, caseworker, client_for):
 def test_i_need_to_talk_reaches_the_caseworker_at_once(
     child, caseworker, client_for, settings, django_capture_on_commit_callbacks, hour
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     child.municipality.on_call_email = "vagt@kommune.dk"
     child.municipality.on_call_phone = "70 20 30 40"
     child.municipality.save()

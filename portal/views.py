@@ -114,6 +114,7 @@ def sign_out(request):
 def home(request):
     child = own_child_for_portal(request, record="portal_home")
     assignment = responsible_assignment(child)
+    open_talks = list(child.talk_requests.filter(answered_at__isnull=True))
     return render(
         request,
         "portal/home.html",
@@ -124,7 +125,13 @@ def home(request):
             "change": selectors.caseworker_change(child),
             "next_meeting": selectors.next_meeting(child),
             "feedback_waiting": selectors.feedback_open(child).count(),
-            "open_talks": child.talk_requests.filter(answered_at__isnull=True).count(),
+            "open_talks": open_talks,
+            # Said honestly: when the mail to the caseworker has not gone out, the child is told
+            # so and given someone to call (the worker may be down; core.worker).
+            "talk_not_delivered": any(talk.delivery_late() for talk in open_talks),
+            "on_call_phone": child.municipality.on_call_phone,
+            "helpline_name": settings.STEMME_CHILD_HELPLINE_NAME,
+            "helpline_phone": settings.STEMME_CHILD_HELPLINE_PHONE,
             "is_adult": child.age() >= settings.STEMME_ADULT_AGE,
             "may_see_file": child.age() >= settings.STEMME_PARTY_AGE,
             # The person is told here when their file has been released to them.

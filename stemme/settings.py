@@ -36,9 +36,10 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
+    # Before django_tasks_db: Stemme's db_worker (core/management) wraps the library's own.
+    "core.apps.CoreConfig",
     "django_tasks",
     "django_tasks_db",
-    "core.apps.CoreConfig",
     "accounts",
     "cases",
     "continuity",
@@ -243,7 +244,14 @@ STORAGES = {
 
 # Background tasks (reminders): Django's task framework with its database-backed worker,
 # `python manage.py db_worker` (started by `make run`; a service of its own in production).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Two queues: a child's alarm goes to "urgent", which a worker of its own serves, so it never
+# waits behind a book being printed or a slow mail server (core/worker.py, README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "urgent"]}}
+STEMME_WORKER_HEARTBEAT_SECONDS = envint("STEMME_WORKER_HEARTBEAT_SECONDS", 10)
+STEMME_WORKER_STALE_SECONDS = envint("STEMME_WORKER_STALE_SECONDS", 60)
+STEMME_TASK_MAX_ATTEMPTS = envint("STEMME_TASK_MAX_ATTEMPTS", 3)
+STEMME_TASK_WAIT_WARNING_MINUTES = envint("STEMME_TASK_WAIT_WARNING_MINUTES", 5)
+STEMME_ALERT_MAIL_ATTEMPTS = envint("STEMME_ALERT_MAIL_ATTEMPTS", 8)
 
 # E-mail: printed to the console in the demo, sent through SMTP in production.
 EMAIL_BACKEND = envstr(
@@ -256,6 +264,9 @@ EMAIL_HOST = envstr("STEMME_EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("STEMME_EMAIL_PORT", 25)
 EMAIL_USE_TLS = envbool("STEMME_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("STEMME_EMAIL_FROM", "stemme@localhost")
+# Every outside call has a timeout: a mail server that accepts and never answers must not hold
+# the worker (and every task behind it).
+EMAIL_TIMEOUT = envint("STEMME_EMAIL_TIMEOUT_SECONDS", 15)
 STEMME_PUBLIC_URL = envstr("STEMME_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # The child's portal (/me/): a personal code from the caseworker plus a PIN the child chooses.
