@@ -2,7 +2,7 @@
 and dates outside 1900-2100, so that nothing the case system sends can reach the database as
 something it would choke on."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -26,8 +26,10 @@ Day = Annotated[date, AfterValidator(_in_range)]
 
 
 def _moment_in_range(value: datetime) -> datetime:
+    """A moment between 1900 and 2100, in UTC: Python accepts offsets up to ±23:59 that
+    PostgreSQL refuses (e.g. -22:15), so the database only ever sees UTC."""
     _in_range(value.date())
-    return value
+    return value.astimezone(UTC) if value.tzinfo is not None else value
 
 
 Moment = Annotated[datetime, AfterValidator(_moment_in_range)]

@@ -57,7 +57,10 @@ class EntryForm(StemmeModelForm):
 class TimelineFilter(forms.Form):
     """Browse the book by year, place, person or milestone (all optional, from the URL)."""
 
-    year = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Bounded, so a hand-made URL (?year=-1, ?year=10000) is refused here, not by the database.
+    year = forms.IntegerField(
+        required=False, min_value=1900, max_value=2100, widget=forms.HiddenInput
+    )
     place = forms.ChoiceField(label=_("Place"), required=False)
     person = forms.CharField(label=_("Person"), required=False, max_length=100)
     milestone = forms.ChoiceField(
