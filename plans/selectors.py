@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from continuity.models import AssignmentKind, CaseworkerAssignment
+from continuity.models import AssignmentKind
 from conversations.models import Wish
 from plans.models import Complaint, WishAnswer
 
@@ -24,16 +24,16 @@ def open_wishes(child) -> QuerySet[Wish]:
 def complaints_per_caseworker(caseworker_ids, days: int = 365) -> dict[int, int]:
     """{caseworker id: complaints received in the period about the children they hold}."""
     since = timezone.localdate() - timedelta(days=days)
-    holders = CaseworkerAssignment.objects.filter(
-        child_id=OuterRef("child_id"),
-        kind=AssignmentKind.RESPONSIBLE,
-        ended_at__isnull=True,
-    ).values("caseworker_id")[:1]
+    # From the caseworkers' current children to their complaints (one join, each side indexed),
+    # never from every complaint in the country to its holder.
     rows = (
-        Complaint.objects.filter(received_on__gte=since)
-        .annotate(holder=Subquery(holders))
-        .filter(holder__in=list(caseworker_ids))
-        .values("holder")
+        Complaint.objects.filter(
+            received_on__gte=since,
+            child__assignments__caseworker_id__in=list(caseworker_ids),
+            child__assignments__kind=AssignmentKind.RESPONSIBLE,
+            child__assignments__ended_at__isnull=True,
+        )
+        .values("child__assignments__caseworker_id")
         .annotate(n=Count("pk"))
     )
-    return {row["holder"]: row["n"] for row in rows}
+    return {row["child__assignments__caseworker_id"]: row["n"] for row in rows}
