@@ -117,13 +117,31 @@ def test_idle_session_expires(caseworker, client_for, settings):
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
 
 
-def test_each_request_renews_the_idle_timer(caseworker, client_for):
+def test_each_request_renews_the_idle_timer(caseworker, client_for, settings):
+    settings.STEMME_SESSION_REFRESH_SECONDS = 1
     client = client_for(caseworker)
     client.get(reverse("cases:start"))
     first = Session.objects.get().expire_date
     time.sleep(1.1)
     client.get(reverse("cases:start"))
     assert Session.objects.get().expire_date > first
+
+
+def test_pages_within_a_minute_do_not_write_the_session(caseworker, client_for):
+    """SQLite has one writer: a page that only reads must not queue behind it for the session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(caseworker)
+    client.get(reverse("cases:start"))  # renews the timer once
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("cases:start"))
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+    assert writes == []
 
 
 def test_sign_out_needs_post(caseworker, client_for):

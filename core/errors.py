@@ -39,3 +39,13 @@ def csrf_failure(request, reason=""):
         {"title": _("The form had expired")},
         status=403,
     )
+
+
+def bad_request(request, exception=None):
+    """handler400. A session that ended while the page was being answered (signed out in
+    another tab) comes after the view ran, so "nothing was saved" would not be true there."""
+    from django.contrib.sessions.exceptions import SessionInterrupted
+    from django.shortcuts import render
+
+    interrupted = isinstance(exception, SessionInterrupted)
+    return render(request, "400.html", {"session_ended": interrupted}, status=400)

@@ -97,3 +97,17 @@ def test_a_form_without_its_security_token_gets_stemmes_page_in_danish():
     assert "Formularen var udløbet" in body
     assert "blev ikke gemt" in body
     assert "DEBUG" not in body and "CSRF verification failed" not in body
+
+
+def test_a_session_that_ended_mid_request_is_not_told_nothing_was_saved(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.exceptions import SessionInterrupted
+
+    from core.errors import bad_request
+
+    request = rf.post("/")
+    request.user = AnonymousUser()
+    ended = bad_request(request, SessionInterrupted()).content.decode()
+    assert "Intet blev gemt" not in ended and "om det, du sendte, blev gemt" in ended
+    too_large = bad_request(request, None).content.decode()
+    assert "Intet blev gemt" in too_large

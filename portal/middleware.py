@@ -17,7 +17,9 @@ class PortalSessionMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and user.role == Role.CHILD:
-            request.session.set_expiry(settings.STEMME_PORTAL_IDLE_MINUTES * 60)
+            idle = settings.STEMME_PORTAL_IDLE_MINUTES * 60
+            if request.session.get("_session_expiry") != idle:  # set once, not on every page
+                request.session.set_expiry(idle)
             if not request.path.startswith(OPEN_PREFIXES):
                 return redirect("portal:home")
         response = self.get_response(request)

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SlidingSessionMiddleware",
     "core.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -145,7 +146,10 @@ LOGIN_REDIRECT_URL = "core:home"
 
 # Sessions end when idle: every request renews the cookie, an idle one expires.
 SESSION_COOKIE_AGE = envint("STEMME_IDLE_TIMEOUT_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timer is renewed by core.middleware.SlidingSessionMiddleware, at most once a minute,
+# not by a session write on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+STEMME_SESSION_REFRESH_SECONDS = envint("STEMME_SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

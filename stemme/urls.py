@@ -25,3 +25,4 @@ urlpatterns = [
 ]
 
 handler500 = "core.errors.server_error"
+handler400 = "core.errors.bad_request"
