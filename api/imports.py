@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from api import upserts
-from api.models import ImportBatch
+from api.models import ImportBatch, ImportState
 from audit.models import AccessAction, AccessBasis
 from audit.services import access_record_many
 
@@ -235,11 +235,34 @@ def run(*, actor, rows: list[dict], dry_run: bool) -> tuple[Report, list]:
 
 
 @transaction.atomic
-def batch_check(*, actor, name: str, data: bytes) -> ImportBatch:
-    """Read the file and make a dry run; the batch keeps the rows so the import needs no
-    second upload. Raises ImportFileError for a file that cannot be read."""
+def batch_submit(*, actor, name: str, data: bytes, in_background: bool = True) -> ImportBatch:
+    """Read the file (a file that cannot be read is refused at once, ImportFileError) and keep
+    its rows; the worker checks them (a dry run), so a file of 100,000 rows never holds a
+    request. The batch keeps the rows, so the import needs no second upload."""
     rows = read_rows(name, data)
-    report, checked = run(actor=actor, rows=rows, dry_run=True)
+    batch = ImportBatch.objects.create(
+        municipality_id=actor.municipality_id,
+        created_by=actor,
+        file_name=name[:200],
+        state=ImportState.CHECKING,
+        rows=rows,
+        report={},
+    )
+    if in_background:
+        from api.tasks import check_import
+
+        transaction.on_commit(lambda: check_import.enqueue(batch.pk))
+    return batch
+
+
+@transaction.atomic
+def batch_check_run(*, batch: ImportBatch) -> ImportBatch:
+    """The dry run of a submitted file, as the person who submitted it."""
+    batch = ImportBatch.objects.select_for_update().select_related("created_by").get(pk=batch.pk)
+    if batch.state != ImportState.CHECKING:
+        return batch
+    actor = batch.created_by
+    report, checked = run(actor=actor, rows=batch.rows, dry_run=True)
     # The dry run compared the children who are already here: that look is logged too.
     access_record_many(
         user=actor,
@@ -252,24 +275,56 @@ def batch_check(*, actor, name: str, data: bytes) -> ImportBatch:
         record="import:dry-run",
         basis=AccessBasis.DEPARTMENT,
     )
-    return ImportBatch.objects.create(
-        municipality_id=actor.municipality_id,
-        created_by=actor,
-        file_name=name[:200],
-        rows=rows,
-        report=_as_json(report),
+    batch.report, batch.state = _as_json(report), ImportState.CHECKED
+    batch.save(update_fields=["report", "state"])
+    return batch
+
+
+def batch_check(*, actor, name: str, data: bytes) -> ImportBatch:
+    """Read and check a file at once (the command line)."""
+    return batch_check_run(
+        batch=batch_submit(actor=actor, name=name, data=data, in_background=False)
     )
 
 
 @transaction.atomic
-def batch_import(*, actor, batch: ImportBatch) -> ImportBatch:
-    """Import a checked batch: every row or, if any is refused now, none."""
+def batch_import_request(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Ask the worker to import a checked file; the page follows it."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.imported_at is not None:
+    _require_importable(batch)
+    batch.state, batch.imported_by = ImportState.IMPORTING, actor
+    batch.save(update_fields=["state", "imported_by"])
+    from api.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(batch.pk))
+    return batch
+
+
+def _require_importable(batch: ImportBatch) -> None:
+    if batch.imported_at is not None or batch.state == ImportState.IMPORTED:
         raise ValidationError(_("This file has already been imported."))
+    if batch.state == ImportState.IMPORTING:
+        raise ValidationError(_("This file is being imported now."))
+    if batch.state == ImportState.CHECKING:
+        raise ValidationError(_("The file is still being checked."))
+    if not batch.report:
+        raise ValidationError(_("The file was not checked. Upload it again."))
+    if batch.report.get("refused"):
+        raise ValidationError(_("Nothing is imported while a row is refused."))
+
+
+@transaction.atomic
+def batch_import(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Import a checked batch: every row or, if any is refused now, none (the worker, or the
+    command line)."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != ImportState.IMPORTING:
+        _require_importable(batch)
     report, kept = run(actor=actor, rows=batch.rows, dry_run=False)
     batch.report = _as_json(report)
+    batch.state = ImportState.CHECKED
     if report.ok:
+        batch.state = ImportState.IMPORTED
         batch.imported_at = timezone.now()
         batch.imported_by = actor
         access_record_many(
@@ -281,6 +336,14 @@ def batch_import(*, actor, batch: ImportBatch) -> ImportBatch:
         )
     batch.save()
     return batch
+
+
+def batch_failed(batch_id: int) -> None:
+    """The worker could not finish: nothing was imported (one transaction), and the page says
+    so and offers to try again."""
+    ImportBatch.objects.filter(
+        pk=batch_id, state__in=(ImportState.CHECKING, ImportState.IMPORTING)
+    ).update(state=ImportState.FAILED)
 
 
 def _as_json(report: Report) -> dict:

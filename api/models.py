@@ -122,12 +122,24 @@ class WebhookDelivery(models.Model):
         return f"{self.event} {self.event_id}"
 
 
+class ImportState(models.TextChoices):
+    CHECKING = "checking", _("being checked")
+    CHECKED = "checked", _("checked")
+    IMPORTING = "importing", _("being imported")
+    IMPORTED = "imported", _("imported")
+    FAILED = "failed", _("failed")
+
+
 class ImportBatch(models.Model):
     """One file of children and cases from the case system: checked by a dry run, then
-    imported whole (or not at all). Its rows and report are kept with who and when."""
+    imported whole (or not at all), both by the worker. Its rows and report are kept with who
+    and when."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(_("file"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.CHECKED
+    )
     rows = models.JSONField()
     report = models.JSONField()
     created_by = models.ForeignKey(

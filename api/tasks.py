@@ -31,3 +31,32 @@ def deliver_webhook(delivery_id: int) -> bool:
     elif delivery.state == DeliveryState.PENDING:
         deliver_webhook.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
     return delivered
+
+
+@task()
+def check_import(batch_id: int) -> bool:
+    """The dry run of an uploaded file of children and cases."""
+    from api import imports
+    from api.models import ImportBatch
+
+    try:
+        imports.batch_check_run(batch=ImportBatch.objects.get(pk=batch_id))
+    except Exception:
+        imports.batch_failed(batch_id)
+        raise
+    return True
+
+
+@task()
+def run_import(batch_id: int) -> bool:
+    """Import a checked file, all rows or none, as the person who asked for it."""
+    from api import imports
+    from api.models import ImportBatch
+
+    batch = ImportBatch.objects.select_related("imported_by").get(pk=batch_id)
+    try:
+        imports.batch_import(actor=batch.imported_by, batch=batch)
+    except Exception:
+        imports.batch_failed(batch_id)
+        raise
+    return True

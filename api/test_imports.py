@@ -7,12 +7,14 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from api.models import ImportBatch
 from audit.models import AccessEvent
 from cases.cpr import make_cpr
 from cases.models import Case, Child
+from conftest import IMMEDIATE_TASKS
 
 HEADING = "barn_id;cpr;fornavn;efternavn;raadgiver;sag_id;sag_aabnet\n"
 
@@ -26,8 +28,20 @@ def _row(n: int, caseworker="rikke", opened="01-09-2026", cpr=None) -> str:
     return f"K-{n};{cpr};Barn{n};Holm;{caseworker};SAG-{n};{opened}"
 
 
+@pytest.fixture(autouse=True)
+def worker_at_once(settings):
+    """The worker's steps run right after each request, as a live worker would run them."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 def _upload(client, data: bytes, name="eksport.csv"):
-    return client.post("/import/", {"file": SimpleUploadedFile(name, data)})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/import/", {"file": SimpleUploadedFile(name, data)})
+
+
+def _commit(client, batch):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(f"/import/{batch.pk}/commit/")
 
 
 def test_a_dry_run_shows_what_would_change_and_imports_nothing(client_for, head, caseworker):
@@ -39,14 +53,14 @@ def test_a_dry_run_shows_what_would_change_and_imports_nothing(client_for, head,
     assert not Child.objects.filter(external_id__startswith="K-").exists()
     page = client.get(response["Location"]).content.decode()
     assert "Importér 3 rækker" in page
-    done = client.post(f"/import/{batch.pk}/commit/")
+    done = _commit(client, batch)
     assert done.status_code == 302
     batch.refresh_from_db()
     assert batch.imported_at is not None and batch.imported_by == head
     assert Child.objects.filter(external_id__startswith="K-").count() == 3
     assert Case.objects.get(external_id="SAG-2").opened_on == date(2026, 9, 1)
     assert AccessEvent.objects.filter(record="import:child", user=head).count() == 3
-    again = client.post(f"/import/{batch.pk}/commit/")
+    again = _commit(client, batch)
     assert again.status_code == 400 and "allerede importeret" in again.content.decode()
     # The same file once more changes nothing.
     _upload(client, _csv(_row(1), _row(2), _row(3)))
@@ -65,8 +79,9 @@ def test_every_refused_row_is_named_in_danish_and_nothing_is_imported(client_for
     assert "Der er ingen aktiv rådgiver med det brugernavn." in page
     assert "Skriv datoen som DD-MM-ÅÅÅÅ." in page
     assert "Importér 4" not in page and "/commit/" not in page
-    refused = client.post(f"/import/{batch.pk}/commit/")
-    assert refused.status_code == 302
+    refused = _commit(client, batch)
+    assert refused.status_code == 400
+    assert "Intet bliver importeret, så længe en række er afvist." in refused.content.decode()
     assert not Child.objects.filter(external_id__startswith="K-").exists()
     batch.refresh_from_db()
     assert batch.imported_at is None
@@ -79,7 +94,7 @@ def test_a_row_refused_at_import_time_rolls_back_the_rest(client_for, head, case
     _upload(client, _csv(_row(1), _row(2)))
     batch = ImportBatch.objects.get()
     make_child(caseworker.municipality, caseworker, birth=date(2015, 3, 2), serial=2)
-    client.post(f"/import/{batch.pk}/commit/")
+    _commit(client, batch)
     batch.refresh_from_db()
     assert batch.imported_at is None and batch.report["refused"][0]["row"] == 3
     assert not Child.objects.filter(external_id="K-1").exists()
@@ -100,7 +115,7 @@ def test_an_excel_workbook_imports_like_a_csv(client_for, head, caseworker):
     _upload(client, buffer.getvalue(), name="eksport.xlsx")
     batch = ImportBatch.objects.get()
     assert batch.report["created"] == 1, batch.report
-    client.post(f"/import/{batch.pk}/commit/")
+    _commit(client, batch)
     assert Case.objects.get(external_id="S-9").opened_on == date(2026, 5, 4)
 
 
@@ -176,3 +191,41 @@ def test_the_command_checks_and_imports(head, caseworker, tmp_path):
     path.write_bytes(_csv(_row(3, caseworker="ingen")))
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_children", str(path), by=head.username, commit=True, stdout=out)
+
+
+def test_the_page_follows_the_worker_and_a_file_is_never_checked_in_the_request(
+    client_for, head, caseworker, settings
+):
+    """With no worker running (the database backend, nothing runs it), the upload answers at
+    once, the page says the file is being checked and polls, and nothing is imported."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "urgent"]}
+    }
+    client = client_for(head)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            "/import/", {"file": SimpleUploadedFile("eksport.csv", _csv(_row(1), _row(2)))}
+        )
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.state == "checking" and batch.report == {}
+    page = client.get(response["Location"]).content.decode()
+    assert "Kontrollerer 2 rækker" in page and 'hx-trigger="every 2s"' in page
+    refused = _commit(client, batch)
+    assert (
+        refused.status_code == 400
+        and "stadig ved at blive kontrolleret" in refused.content.decode()
+    )
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.filter(task_path="api.tasks.check_import").count() == 1
+    # The worker checks it; the import is asked for and waits for the worker in turn.
+    from api.tasks import check_import
+
+    check_import.call(batch.pk)
+    batch.refresh_from_db()
+    assert batch.state == "checked" and batch.report["created"] == 2
+    assert _commit(client, batch).status_code == 302
+    batch.refresh_from_db()
+    assert batch.state == "importing" and not Child.objects.filter(external_id="K-1").exists()
+    assert "Importerer 2 rækker" in client.get(response["Location"]).content.decode()

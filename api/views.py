@@ -38,13 +38,14 @@ def _batch(request, batch_id) -> ImportBatch:
 
 @login_required
 def import_start(request):
-    """Upload a file: it is read and checked (a dry run), never imported straight away."""
+    """Upload a file: it is read here and checked by the worker (a dry run), never imported
+    straight away."""
     actor = _importer(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch = imports.batch_check(
+            batch = imports.batch_submit(
                 actor=actor,
                 name=upload.name,
                 data=upload.read(settings.STEMME_IMPORT_MAX_BYTES + 1),
@@ -67,7 +68,7 @@ def import_start(request):
 @login_required
 def import_batch(request, batch_id):
     """The dry run's report: what would be created, updated or left as it is, and every
-    refused row with the reason."""
+    refused row with the reason; while the worker checks or imports, the page follows it."""
     _importer(request)
     return render(request, "api/import_batch.html", {"batch": _batch(request, batch_id)})
 
@@ -78,7 +79,7 @@ def import_commit(request, batch_id):
     actor = _importer(request)
     batch = _batch(request, batch_id)
     try:
-        imports.batch_import(actor=actor, batch=batch)
+        imports.batch_import_request(actor=actor, batch=batch)
     except ValidationError as refused:
         return render(
             request,

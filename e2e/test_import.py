@@ -7,7 +7,7 @@ import pytest
 
 from cases.cpr import make_cpr
 from cases.models import Child
-from conftest import PASSWORD
+from conftest import IMMEDIATE_TASKS, PASSWORD
 from e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,7 @@ def test_the_head_of_department_imports_the_case_systems_file(
     live_server, browser, head, caseworker, settings, tmp_path
 ):
     settings.STEMME_REQUIRE_2FA = False
+    settings.TASKS = IMMEDIATE_TASKS  # the worker's check and import run as soon as asked
     page = browser.new_context(locale="da-DK").new_page()
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Brugernavn").fill(head.username)
