@@ -17,7 +17,7 @@ from accounts import services
 from accounts.models import Role, User
 from accounts.test_admin_scope import form_fields
 from audit.models import AccessAction, AccessEvent
-from conftest import PASSWORD
+from conftest import PASSWORD, make_user
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -216,3 +216,20 @@ def test_a_new_user_chooses_their_own_password(
     assert AccessEvent.objects.get(action=AccessAction.ROLE_CHANGE).what.endswith("Rådgiver")
     (message,) = mail.outbox
     assert message.to == ["ny@roskilde.dk"] and "/password/set/" in message.body
+
+
+def test_an_operators_change_is_filed_under_the_persons_municipality(
+    rikke, head, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    operator = make_user("drift", "", None, is_superuser=True, is_staff=True)
+    url = f"/admin/accounts/user/{rikke.pk}/change/"
+    response = submit(
+        client_for(operator), url, django_capture_on_commit_callbacks, role=Role.TEAM_LEADER
+    )
+    assert response.status_code == 302
+    event = AccessEvent.objects.get(action=AccessAction.ROLE_CHANGE)
+    assert event.user == operator and event.municipality_code == "265"
+    page = client_for(head).get(reverse("audit:log")).content.decode()
+    assert "Rikke Test (rikke): Rådgiver → Teamleder" in page
+    assert [m.to for m in mail.outbox] == [["rikke@roskilde.dk"]]
