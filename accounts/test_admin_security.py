@@ -233,3 +233,15 @@ def test_an_operators_change_is_filed_under_the_persons_municipality(
     page = client_for(head).get(reverse("audit:log")).content.decode()
     assert "Rikke Test (rikke): Rådgiver → Teamleder" in page
     assert [m.to for m in mail.outbox] == [["rikke@roskilde.dk"]]
+
+
+def test_an_e_mail_change_is_told_to_the_old_address_too(
+    rikke, as_admin, django_capture_on_commit_callbacks
+):
+    """Where the reset link goes is how an account is taken: the old address hears of it."""
+    url = f"/admin/accounts/user/{rikke.pk}/change/"
+    submit(as_admin, url, django_capture_on_commit_callbacks, email="ny@example.org")
+    assert AccessEvent.objects.filter(action=AccessAction.EMAIL_CHANGE).count() == 1
+    (message,) = mail.outbox
+    assert message.to == ["rikke@roskilde.dk", "ny@example.org"]
+    assert "ny@example.org" in message.body
