@@ -1,5 +1,7 @@
 """Writes of users: a staff member's own profile, and what an administrator changes."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -133,6 +135,21 @@ def user_deactivate(*, actor, user: User) -> User:
     return user_update(actor=actor, user=user)
 
 
+# An administrator who changed a person's e-mail address and then sent a reset link there would
+# learn a working password. The old address is told of the change; this is the time it has to
+# react before a link may go to the new one.
+EMAIL_CHANGE_COOLING = timedelta(hours=24)
+
+
+def email_changed_recently(user: User) -> bool:
+    """Whether the user's e-mail address was changed (not first set) within the cooling time."""
+    since = timezone.now() - EMAIL_CHANGE_COOLING
+    history = user.history.order_by("history_date")
+    before = history.filter(history_date__lt=since).values_list("email", flat=True).last()
+    recent = history.filter(history_date__gte=since).values_list("email", flat=True)
+    return len({email for email in [before, *recent] if email}) > 1
+
+
 @transaction.atomic
 def user_password_reset(*, actor, user: User) -> None:
     """The old password stops working at once (and every session signed in with it ends); the
@@ -140,6 +157,13 @@ def user_password_reset(*, actor, user: User) -> None:
     if not user.email:
         raise ValidationError(
             _("This user has no e-mail address. Add one first; the link is sent there.")
+        )
+    if email_changed_recently(user):
+        raise ValidationError(
+            _(
+                "The e-mail address was changed less than 24 hours ago. So that nobody can take "
+                "over an account, a link can be sent there only when 24 hours have passed."
+            )
         )
     user.set_unusable_password()
     user._history_user = actor

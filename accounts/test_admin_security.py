@@ -5,12 +5,14 @@ administrator never learns a working password. Everything is done through the ad
 GET the page, submit its form's fields."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
@@ -245,3 +247,25 @@ def test_an_e_mail_change_is_told_to_the_old_address_too(
     (message,) = mail.outbox
     assert message.to == ["rikke@roskilde.dk", "ny@example.org"]
     assert "ny@example.org" in message.body
+
+
+def test_no_reset_link_goes_to_a_freshly_changed_address(
+    rikke, as_admin, django_capture_on_commit_callbacks
+):
+    """Change the address to one's own, then reset: refused until the old address has had a day
+    to react."""
+    change = f"/admin/accounts/user/{rikke.pk}/change/"
+    submit(as_admin, change, django_capture_on_commit_callbacks, email="admin@example.org")
+    reset = f"/admin/accounts/user/{rikke.pk}/password/"
+    response = as_admin.post(reset, follow=True)
+    assert "ændret for mindre end 24 timer siden" in response.content.decode()
+    rikke.refresh_from_db()
+    assert rikke.has_usable_password()
+    assert not AccessEvent.objects.filter(action=AccessAction.PASSWORD_RESET).exists()
+    # A day later the link may go there (the old address was told of the change at once).
+    rikke.history.update(history_date=timezone.now() - timedelta(hours=25))
+    with django_capture_on_commit_callbacks(execute=True):
+        as_admin.post(reset)
+    rikke.refresh_from_db()
+    assert not rikke.has_usable_password()
+    assert mail.outbox[-1].to == ["admin@example.org"]
