@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.forms import ProfileForm, SignInForm, TokenForm
+from accounts.models import Role
 from audit.models import AccessAction
 from audit.services import access_record
 
@@ -46,11 +47,16 @@ class SignInView(auth_views.LoginView):
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """A new contributor chooses their password from the invitation link (one use only)."""
+    """A new contributor, a new staff member, or one whose password the administrator reset,
+    chooses their password from the e-mailed link (one use only)."""
 
     template_name = "accounts/set_password.html"
     success_url = reverse_lazy("accounts:login")
     post_reset_login = False
+
+    def get_context_data(self, **kwargs):
+        invited = self.user is not None and self.user.role == Role.CONTRIBUTOR
+        return {**super().get_context_data(**kwargs), "contributor": invited}
 
     def form_valid(self, form):
         response = super().form_valid(form)

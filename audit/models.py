@@ -22,6 +22,23 @@ class AccessAction(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
     SIGN_OUT = "sign_out", _("Signed out")
     ANSWER = "answer", _("The child answered")
+    # Security events: what an administrator (or operator) did to a person's access.
+    ROLE_CHANGE = "role_change", _("Changed a user's role")
+    USER_ACTIVATE = "user_activate", _("Activated a user")
+    USER_DEACTIVATE = "user_deactivate", _("Deactivated a user")
+    PASSWORD_RESET = "password_reset", _("Reset a user's password")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("Reset a user's second factor")
+    EMAIL_CHANGE = "email_change", _("Changed a user's e-mail address")
+
+
+SECURITY_EVENTS = [
+    AccessAction.ROLE_CHANGE,
+    AccessAction.USER_ACTIVATE,
+    AccessAction.USER_DEACTIVATE,
+    AccessAction.PASSWORD_RESET,
+    AccessAction.SECOND_FACTOR_RESET,
+    AccessAction.EMAIL_CHANGE,
+]
 
 
 # What counts as a look at the child's data, for "who has looked at my case".
@@ -102,6 +119,29 @@ class AccessEvent(models.Model):
     @property
     def is_break_glass(self) -> bool:
         return self.basis == AccessBasis.BREAK_GLASS
+
+    @property
+    def is_security_event(self) -> bool:
+        """A change to a person's access (role, activation, password, second factor)."""
+        return self.action in SECURITY_EVENTS
+
+    @property
+    def what(self) -> str:
+        """What the entry concerned, in words: for a security event, whom it concerned and, for
+        a role change, the roles before and after (stored as codes, shown translated)."""
+        if self.action == AccessAction.ROLE_CHANGE and "→" in self.purpose:
+            from accounts.models import Role
+
+            def label(code):
+                return Role(code).label if code in Role.values else _("no role")
+
+            before, after = self.purpose.split("→", 1)
+            return _("%(person)s: %(before)s → %(after)s") % {
+                "person": self.record,
+                "before": label(before),
+                "after": label(after),
+            }
+        return self.record
 
 
 class ChainHead(models.Model):

@@ -26,8 +26,10 @@ def access_record(
     basis: str = "",
     purpose: str = "",
     path: str = "",
+    municipality=None,
 ) -> AccessEvent:
-    """Append one entry to the access log."""
+    """Append one entry to the access log. `municipality` files it under another municipality
+    than the user's own (an operator's change to a municipality's user)."""
     return access_record_many(
         user=user,
         action=action,
@@ -37,6 +39,7 @@ def access_record(
         basis=basis,
         purpose=purpose,
         path=path,
+        municipality=municipality,
     )[0]
 
 
@@ -51,11 +54,13 @@ def access_record_many(
     basis: str = "",
     purpose: str = "",
     path: str = "",
+    municipality=None,
 ) -> list[AccessEvent]:
     """Append one entry per child to the access log, in order, under one lock of the chain's
     head (a page of the API or a batch of an import touches hundreds of children at once)."""
     signed_in = getattr(user, "is_authenticated", False)
-    municipality = getattr(user, "municipality", None) if signed_in else None
+    if municipality is None:
+        municipality = getattr(user, "municipality", None) if signed_in else None
     head, _created = ChainHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"sequence": 0, "entry_hash": GENESIS}
     )

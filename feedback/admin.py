@@ -27,8 +27,7 @@ class OwnOrStemmeDefaults(AdministratorOnly):
 
     municipality_path = "municipality"
 
-    def get_queryset(self, request):
-        queryset = super(AdministratorOnly, self).get_queryset(request)
+    def scope(self, request, queryset):
         if request.user.is_superuser:
             return queryset
         own = request.user.municipality_id

@@ -3,16 +3,13 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from accounts.models import User
+from accounts.services import set_password_url
 from cases.models import ContributorLink
 from core.worker import send_mail_once
 from lifebook.models import Reminder
@@ -77,14 +74,7 @@ def send_contributor_invitation(user_id: int) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email or user.has_usable_password():
         return False
-    path = reverse(
-        "accounts:set_password",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    url = settings.STEMME_PUBLIC_URL.rstrip("/") + path
+    url = set_password_url(user)
     with translation.override(settings.LANGUAGE_CODE):
         send_mail(
             _("You are invited to contribute to a child's life book"),
