@@ -1,7 +1,10 @@
 """Staff must confirm their sign-in with a second factor before they see anything."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from accounts.oidc import IDP_VERIFIED
 
@@ -37,4 +40,6 @@ class SecondFactorRequiredMiddleware:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        return redirect("accounts:otp_verify" if has_device else "accounts:otp_setup")
+        step = reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")
+        # Back to the page asked for once the code is right (checked there by next_url).
+        return redirect(f"{step}?{urlencode({'next': request.get_full_path()})}")

@@ -16,6 +16,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from accounts.models import Municipality, Role, Team, User
+from accounts.signin import next_url
 from audit.models import AccessAction
 from audit.services import access_record
 
@@ -129,6 +130,10 @@ class SignInCallback(OIDCAuthenticationCallbackView):
     def get(self, request):
         _enabled_or_404()
         return super().get(request)
+
+    @property
+    def success_url(self):
+        return next_url(self.request, self.request.session.get("oidc_login_next") or "")
 
     def login_success(self):
         response = super().login_success()

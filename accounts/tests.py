@@ -2,6 +2,7 @@
 
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
@@ -35,19 +36,25 @@ def test_staff_must_set_up_and_use_a_second_factor(caseworker, child):
     assert response.status_code == 302
     # Any page now leads to the enrolment of an authenticator.
     response = client.get(reverse("cases:child", args=[child.pk]))
-    assert response["Location"] == reverse("accounts:otp_setup")
+    child_page = reverse("cases:child", args=[child.pk])
+    assert (
+        response["Location"] == f"{reverse('accounts:otp_setup')}?next={quote(child_page, safe='')}"
+    )
     page = client.get(reverse("accounts:otp_setup"))
     assert b"<svg" in page.content  # the QR code, drawn inline without scripts
     device = TOTPDevice.objects.get(user=caseworker)
     assert client.post(reverse("accounts:otp_setup"), {"token": "000000"}).status_code == 200
     _forget_throttling(device)
-    assert client.post(reverse("accounts:otp_setup"), {"token": _token(device)}).status_code == 302
+    done = client.post(
+        f"{reverse('accounts:otp_setup')}?next={child_page}", {"token": _token(device)}
+    )
+    assert done.status_code == 302 and done["Location"] == child_page  # back where they were going
     assert client.get(reverse("cases:child", args=[child.pk])).status_code == 200
 
     # Next sign-in asks for the code of the confirmed device.
     client = Client()
     _sign_in(client, caseworker)
-    assert client.get(reverse("cases:start"))["Location"] == reverse("accounts:otp_verify")
+    assert client.get(reverse("cases:start"))["Location"].startswith(reverse("accounts:otp_verify"))
     response = client.post(reverse("accounts:otp_verify"), {"token": "12ab"})
     assert response.status_code == 200 and response.context["form"].errors
     _forget_throttling(device)

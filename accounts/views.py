@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.forms import ProfileForm, SignInForm, TokenForm
 from accounts.models import Role
+from accounts.signin import next_url, safe_url, username_for_log
 from audit.models import AccessAction
 from audit.services import access_record
 
@@ -35,12 +36,15 @@ class SignInView(auth_views.LoginView):
         access_record(user=form.get_user(), action=AccessAction.SIGN_IN, path=self.request.path)
         return response
 
+    def get_redirect_url(self):
+        return safe_url(self.request)
+
     def form_invalid(self, form):
-        attempted = (form.data.get("username") or "")[:50]
+        username = username_for_log(form.data.get("username") or "")
         access_record(
             user=self.request.user,
             action=AccessAction.SIGN_IN_FAILED,
-            record=f"username:{attempted}",
+            record=f"username:{username}"[:100],
             path=self.request.path,
         )
         return super().form_invalid(form)
@@ -73,8 +77,14 @@ def sign_out(request):
     return redirect("accounts:login")
 
 
+def _other_step(request, name: str):
+    """The other second-factor step, keeping `next` (checked when it is used)."""
+    query = request.GET.urlencode()
+    return redirect(f"{reverse(name)}?{query}" if query else reverse(name))
+
+
 def _verified_redirect(request):
-    return redirect(request.GET.get("next") or settings.LOGIN_REDIRECT_URL)
+    return redirect(next_url(request))
 
 
 def _check_token(request, device: TOTPDevice, token: str) -> str | None:
@@ -97,7 +107,7 @@ def _check_token(request, device: TOTPDevice, token: str) -> str | None:
 def otp_verify(request):
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
     if not devices.exists():
-        return redirect("accounts:otp_setup")
+        return _other_step(request, "accounts:otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = devices.first()
@@ -112,7 +122,7 @@ def otp_verify(request):
 @login_required
 def otp_setup(request):
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
-        return redirect("accounts:otp_verify")
+        return _other_step(request, "accounts:otp_verify")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)

@@ -26,6 +26,7 @@ from feedback.models import FeedbackAlert
 from lifebook.services import contributors_behind
 from plans.rules import plans_due
 from plans.selectors import open_wishes
+from portal import selectors as portal_selectors
 from portal.models import TalkKind, TalkRequest
 
 STAFF_WHO_REGISTER = {Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT}
@@ -145,6 +146,7 @@ def child_detail(request, child_id):
     child = child_for_request(request, child_id, record="child")
     context = selectors.child_page_data(child)
     conversations = Conversation.objects.filter(child=child).order_by("-planned_at")
+    portal = portal_selectors.portal_status(child)
     context.update(
         {
             "child": child,
@@ -164,7 +166,8 @@ def child_detail(request, child_id):
             ),
             "caseworker_count": caseworker_count(child),
             "talk_requests": list(child.talk_requests.filter(answered_at__isnull=True)),
-            "portal_access": child.portal_accesses.filter(revoked_at__isnull=True).first(),
+            "portal_access": portal.access,
+            "portal_trouble": portal,
             "may_manage_caseworkers": may_manage_caseworkers(request.user, child),
         }
     )

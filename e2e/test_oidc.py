@@ -145,3 +145,22 @@ def test_someone_without_a_mapped_group_is_refused(page, live_server, signs_in_t
 def test_the_sign_in_is_not_there_unless_configured(client, db):
     assert client.get("/oidc/authenticate/").status_code == 404
     assert "kommunens login" not in client.get("/login/").content.decode().lower()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "evil",
+    ["https://evil.example/", "/login/code/%3Fnext%3Dhttps://evil.example/", "//evil.example"],
+)
+def test_municipal_sign_in_never_leads_off_the_site(page, live_server, signs_in_through, evil):
+    """A link to the sign-in with a `next` off the site (also one hidden in the code step's own
+    `next`) ends on Stemme after the municipality's sign-in, never on the other site."""
+    page.goto(f"{live_server.url}/login/?next={evil}")
+    page.get_by_role("link", name="Log ind med kommunens login").click()
+    page.wait_for_url("**/accounts/login/**")
+    page.get_by_label("Brugernavn").fill("lene")
+    page.get_by_label("Adgangskode").fill("idp-password-lene")
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state()
+    page.wait_for_url(f"{live_server.url}/**")
+    assert page.url.startswith(live_server.url) and "evil.example" not in page.url.split("?")[0]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from access.policy import child_for_request
 from accounts.models import Role
+from accounts.signin import password_confirms
 from audit.models import AccessAction
 from audit.services import access_record
 from core.forms import add_service_errors
@@ -161,13 +162,14 @@ def ask(request, child_id):
 
 
 def unlock(request):
-    """Take the screen back from the child: only with the caseworker's password."""
+    """Take the screen back from the child: only with the caseworker's password, checked as a
+    sign-in (wrong ones count towards the account's lockout, and are logged)."""
     token = request.session.get(SCREEN_SESSION_KEY)
     if token is None or not request.user.is_authenticated:
         return redirect("core:home")
     form = forms.UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if request.user.check_password(form.cleaned_data["password"]):
+        if password_confirms(request, form.cleaned_data["password"]):
             child_id = request.session.pop("feedback_screen_child", None)
             request.session.pop(SCREEN_SESSION_KEY, None)
             messages.success(request, _("The screen is yours again."))

@@ -13,6 +13,22 @@ from cases.models import Child
 from core.models import KeptRecord
 
 
+class RevokedReason(models.TextChoices):
+    WRONG_PINS = "wrong_pins", _("closed after repeated wrong PINs")
+
+
+class SignInRecord:
+    """What the access log says about attempts at the portal's sign-in (its `record`). Entries
+    about a known code name the code's child, so the caseworker sees them on the child's page."""
+
+    WRONG_PIN = "portal: wrong PIN"
+    PAUSED = "portal: paused after wrong PINs"
+    WHILE_PAUSED = "portal: tried while paused"
+    CLOSED = "portal: closed after wrong PINs"
+    REFUSED = "portal: refused"
+    UNKNOWN_CODE = "portal: unknown code from"  # followed by the client address
+
+
 class PortalAccess(KeptRecord):
     """One child's sign-in to the portal. Revoking it ends the child's sessions at once."""
 
@@ -34,6 +50,9 @@ class PortalAccess(KeptRecord):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_reason = models.CharField(
+        _("why it was closed"), max_length=20, choices=RevokedReason.choices, blank=True
     )
     failed_pins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
@@ -57,6 +76,34 @@ class PortalAccess(KeptRecord):
 
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
+
+    def pauses_since(self, since) -> int:
+        """How often wrong PINs paused this access since then (counted in the access log)."""
+        from audit.models import AccessAction, AccessEvent
+
+        return AccessEvent.objects.filter(
+            child_id=self.child_id,
+            action=AccessAction.SIGN_IN_FAILED,
+            record=SignInRecord.PAUSED,
+            at__gte=max(since, self.created_at),
+        ).count()
+
+
+class CodeFailure(models.Model):
+    """An unknown (or closed) code typed at the portal's sign-in, with the client's address:
+    too many from one address pause the sign-in there. Technical throttling data; the access
+    log has its own entry for each."""
+
+    address = models.CharField(_("client address"), max_length=45)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("unknown portal code")
+        verbose_name_plural = _("unknown portal codes")
+        indexes = [models.Index(fields=["address", "at"], name="portal_code_failure_at")]
+
+    def __str__(self):
+        return f"{self.address} {self.at:%Y-%m-%d %H:%M}"
 
 
 class TalkKind(models.TextChoices):

@@ -6,17 +6,18 @@ child, summaries to the child, and answers to the child's wishes."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from audit.models import AccessBasis
+from audit.models import AccessAction, AccessBasis, AccessEvent
 from audit.selectors import looks_at
 from cases.models import Decision
 from continuity.models import Handover, HandoverStatus
 from conversations.models import Conversation, ConversationStatus, Visibility
 from feedback.models import FeedbackRequest, FeedbackResponse, Respondent
 from plans.models import ChildPlan, PlanGoal, WishAnswer
-from portal.models import ChildResponse
+from portal.models import ChildResponse, PortalAccess, RevokedReason, SignInRecord
 
 # How long the child is told about a change of caseworker after it happened.
 CHANGE_SHOWN_DAYS = 60
@@ -144,3 +145,38 @@ def meetings_told(child, limit: int = 20) -> list[Conversation]:
 def looks_by_others(child) -> QuerySet:
     """Who has looked at the child's case, without the child's own visits."""
     return looks_at(child).exclude(basis=AccessBasis.OWN)
+
+
+@dataclass
+class PortalStatus:
+    """The child's way into the portal as the caseworker sees it on the child's page: the open
+    access, and attempts on it that the caseworker should know about."""
+
+    access: PortalAccess | None  # the open access, if any
+    closed: PortalAccess | None  # the newest access, when it was closed after wrong PINs
+    wrong_pins: int = 0  # within the last `hours`
+    last_wrong_at: datetime | None = None
+    hours: int = 0
+
+
+def portal_status(child) -> PortalStatus:
+    """The open access (always the newest: a new code closes the old one), whether the newest was
+    closed because of wrong PINs, and the wrong PINs typed with the child's code lately (read
+    from the access log, where each is written against the child)."""
+    newest = child.portal_accesses.order_by("-created_at").first()
+    if newest is None:
+        return PortalStatus(access=None, closed=None)
+    hours = settings.STEMME_PORTAL_CLOSE_WINDOW_HOURS
+    wrong = AccessEvent.objects.filter(
+        child=child,
+        action=AccessAction.SIGN_IN_FAILED,
+        record=SignInRecord.WRONG_PIN,
+        at__gte=timezone.now() - timedelta(hours=hours),
+    ).aggregate(count=Count("pk"), last=Max("at"))
+    return PortalStatus(
+        access=newest if newest.revoked_at is None else None,
+        closed=newest if newest.revoked_reason == RevokedReason.WRONG_PINS else None,
+        wrong_pins=wrong["count"],
+        last_wrong_at=wrong["last"],
+        hours=hours,
+    )

@@ -11,18 +11,24 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from audit.models import AccessAction
+from audit.services import access_record
 from conversations.models import ConversationStatus
 from core.services import save_recorded
 from plans.models import Complaint, ComplaintFrom
 from plans.services import complaint_record, plan_record_child_response
 from portal.models import (
     ChildResponse,
+    CodeFailure,
     MeetingPreparation,
     PortalAccess,
+    RevokedReason,
+    SignInRecord,
     TalkKind,
     TalkRequest,
 )
@@ -92,29 +98,77 @@ def _open_with_code(code: str):
     return PortalAccess.objects.filter(code_digest=code_digest(code), revoked_at__isnull=True)
 
 
-def find_access(code: str) -> PortalAccess | None:
-    """The open access with this code, if any."""
-    return _open_with_code(code).first()
+def _log_attempt(record: str, *, child=None) -> None:
+    access_record(
+        user=None,
+        action=AccessAction.SIGN_IN_FAILED,
+        child=child,
+        record=record,
+        path=reverse("portal:login"),
+    )
+
+
+def _refuse_if_address_paused(address: str) -> None:
+    """Too many unknown codes from one client address pause the sign-in from there, before any
+    code is looked at (guessing codes from one place is stopped)."""
+    since = timezone.now() - timedelta(minutes=settings.STEMME_PORTAL_LOCK_MINUTES)
+    failures = CodeFailure.objects.filter(address=address, at__gte=since).count()
+    if failures >= settings.STEMME_PORTAL_CODE_FAILURES:
+        raise SignInRefused(
+            _(
+                "There have been too many tries from here. Wait %(minutes)d minutes and try "
+                "again, or ask your caseworker for help."
+            )
+            % {"minutes": settings.STEMME_PORTAL_LOCK_MINUTES}
+        )
+
+
+def _unknown_code(address: str) -> None:
+    CodeFailure.objects.create(address=address)
+    _log_attempt(f"{SignInRecord.UNKNOWN_CODE} {address}")
+
+
+@transaction.atomic
+def find_access(code: str, *, address: str = "") -> PortalAccess | None:
+    """The open access with this code, if any; an unknown code is logged and counted against
+    the client's address (SignInRefused when that address has tried too many)."""
+    _refuse_if_address_paused(address)
+    access = _open_with_code(code).first()
+    if access is None:
+        _unknown_code(address)
+    return access
 
 
 def sign_in(
-    *, code: str, pin: str = "", new_pin: str = "", new_pin_again: str = ""
+    *, code: str, address: str = "", pin: str = "", new_pin: str = "", new_pin_again: str = ""
 ) -> PortalAccess:
-    """Check a code and PIN (or, the first time, set the PIN). Wrong PINs lock the access for a
-    while; an unknown, closed or expired code gets the same kind message as a wrong PIN."""
-    access, refusal = _check(code=code, pin=pin, new_pin=new_pin, new_pin_again=new_pin_again)
+    """Check a code and PIN (or, the first time, set the PIN). Wrong PINs pause the access for a
+    while, and the access is closed after repeated pauses; an unknown, closed or expired code
+    gets the same kind message as a wrong PIN. Every failure is logged (against the code's child
+    when the code is known); `address` is the client's ("" outside a request)."""
+    access, refusal = _check(
+        code=code, address=address, pin=pin, new_pin=new_pin, new_pin_again=new_pin_again
+    )
     if refusal is not None:
         raise refusal  # outside the transaction, so a wrong PIN stays counted
     return access
 
 
 @transaction.atomic
-def _check(*, code, pin, new_pin, new_pin_again) -> tuple[PortalAccess | None, Exception | None]:
+def _check(
+    *, code, address, pin, new_pin, new_pin_again
+) -> tuple[PortalAccess | None, Exception | None]:
     wrong = SignInRefused(_("The code or the PIN is not right. Try again."))
+    try:
+        _refuse_if_address_paused(address)
+    except SignInRefused as paused:
+        return None, paused
     access = _open_with_code(code).select_for_update().select_related("user").first()
     if access is None:
+        _unknown_code(address)
         return None, wrong
     if access.is_locked():
+        _log_attempt(SignInRecord.WHILE_PAUSED, child=access.child)
         return None, SignInRefused(
             _(
                 "You have tried too many times. Take a break and try again in %(minutes)d "
@@ -123,27 +177,56 @@ def _check(*, code, pin, new_pin, new_pin_again) -> tuple[PortalAccess | None, E
             % {"minutes": settings.STEMME_PORTAL_LOCK_MINUTES}
         )
     if not access.has_pin:
-        if access.code_expires_at < timezone.now():
-            return None, SignInRefused(
-                _("The code is too old. Ask your caseworker for a new one. It is not your fault.")
-            )
-        if not (new_pin.isdigit() and 4 <= len(new_pin) <= 6):
-            return None, SignInRefused(_("Your PIN must be 4 to 6 digits."))
-        if new_pin != new_pin_again:
-            return None, SignInRefused(_("The two PINs are not the same. Try again."))
+        refusal = _new_pin_problem(access, new_pin, new_pin_again)
+        if refusal is not None:
+            _log_attempt(SignInRecord.REFUSED, child=access.child)
+            return None, refusal
         access.pin_hash = make_password(new_pin)
     elif not check_password(pin, access.pin_hash):
-        access.failed_pins += 1
-        if access.failed_pins >= settings.STEMME_PORTAL_PIN_TRIES:
-            access.failed_pins = 0
-            access.locked_until = timezone.now() + timedelta(
-                minutes=settings.STEMME_PORTAL_LOCK_MINUTES
-            )
-        access.save(update_fields=["failed_pins", "locked_until"])
-        return None, wrong
+        return None, _wrong_pin(access) or wrong
     access.failed_pins, access.locked_until = 0, None
     access.last_sign_in_at = timezone.now()
     return save_recorded(access, actor=access.user, validate=False), None
+
+
+def _new_pin_problem(access: PortalAccess, new_pin: str, new_pin_again: str):
+    if access.code_expires_at < timezone.now():
+        return SignInRefused(
+            _("The code is too old. Ask your caseworker for a new one. It is not your fault.")
+        )
+    if not (new_pin.isdigit() and 4 <= len(new_pin) <= 6):
+        return SignInRefused(_("Your PIN must be 4 to 6 digits."))
+    if new_pin != new_pin_again:
+        return SignInRefused(_("The two PINs are not the same. Try again."))
+    return None
+
+
+def _wrong_pin(access: PortalAccess) -> SignInRefused | None:
+    """A wrong PIN, logged against the child. Every STEMME_PORTAL_PIN_TRIES wrong PINs pause the
+    access; after STEMME_PORTAL_CLOSE_AFTER_PAUSES pauses within STEMME_PORTAL_CLOSE_WINDOW_HOURS
+    someone is guessing: the code is closed and the caseworker told (None: just wrong)."""
+    _log_attempt(SignInRecord.WRONG_PIN, child=access.child)
+    access.failed_pins += 1
+    if access.failed_pins < settings.STEMME_PORTAL_PIN_TRIES:
+        access.save(update_fields=["failed_pins"])
+        return None
+    access.failed_pins = 0
+    access.locked_until = timezone.now() + timedelta(minutes=settings.STEMME_PORTAL_LOCK_MINUTES)
+    access.save(update_fields=["failed_pins", "locked_until"])
+    _log_attempt(SignInRecord.PAUSED, child=access.child)
+    window = timedelta(hours=settings.STEMME_PORTAL_CLOSE_WINDOW_HOURS)
+    if access.pauses_since(timezone.now() - window) < settings.STEMME_PORTAL_CLOSE_AFTER_PAUSES:
+        return None
+    access.revoked_reason = RevokedReason.WRONG_PINS
+    access_revoke(actor=access.user, access=access)
+    _log_attempt(SignInRecord.CLOSED, child=access.child)
+    _tell_caseworker(access.child_id, "portal_closed")
+    return SignInRefused(
+        _(
+            "You have tried too many times, so the code is closed now. Ask your caseworker for "
+            "a new code. It is not your fault."
+        )
+    )
 
 
 def is_working_hours(at=None) -> bool:

@@ -71,6 +71,9 @@ def _notices():
         "complaint": _("A child has complained in Stemme"),
         "disagrees": _("A child does not agree with a plan or decision"),
         "prepared": _("A child has prepared the next meeting"),
+        # Someone may be guessing the child's PIN: the caseworker talks with the child and
+        # makes a new code.
+        "portal_closed": _("A child's access to My Stemme was closed after repeated wrong PINs"),
     }
 
 

@@ -78,7 +78,9 @@ def test_wrong_pins_pause_the_access_with_a_kind_message(child, caseworker, sett
         assert "passer ikke" in wrong.content.decode()
     locked = client.post(reverse("portal:login"), {"step": "pin", "code": code, "pin": "2468"})
     assert locked.status_code == 200 and "Hold en pause" in locked.content.decode()
-    assert AccessEvent.objects.filter(action=AccessAction.SIGN_IN_FAILED).count() == 4
+    # Three wrong PINs, the pause, and the try during the pause: all against the child.
+    failures = AccessEvent.objects.filter(action=AccessAction.SIGN_IN_FAILED)
+    assert failures.count() == 5 and failures.filter(child=child).count() == 5
     access.refresh_from_db()
     access.locked_until = timezone.now() - timedelta(seconds=1)
     access.save()

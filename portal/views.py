@@ -3,6 +3,7 @@ and the child's own life book. Every page reads the child's own case through the
 (`own_child_for_portal`): the URLs hold no child id, and another child's entry is not found."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from access.policy import own_child_for_portal
 from accounts.models import Role
+from accounts.signin import client_address, next_url, safe_url
 from accounts.views import photo_response
 from audit.models import AccessAction
 from audit.services import access_record
@@ -48,58 +50,74 @@ from portal.forms import (
 )
 
 ENTRIES_SHOWN = 100  # the newest entries; the whole book prints as a PDF
+EID_NEXT = "portal_eid_next"  # where to go after MitID, kept in the session meanwhile
 
 
 def child_required(view):
-    """Only a signed-in child reaches the portal's pages; others go to the portal's sign-in."""
+    """Only a signed-in child reaches the portal's pages; others go to the portal's sign-in,
+    and from there back to the page they asked for."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not (request.user.is_authenticated and request.user.role == Role.CHILD):
-            return redirect("portal:login")
+            here = request.get_full_path()
+            if here == reverse("portal:home"):
+                return redirect("portal:login")
+            return redirect(f"{reverse('portal:login')}?{urlencode({'next': here})}")
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
+def _signed_in(request, access, *, next_page: str, record: str = ""):
+    """Sign the child in, log it, and go on to the page asked for (if it is on this site)."""
+    login(request, access.user, backend="django.contrib.auth.backends.ModelBackend")
+    access_record(user=access.user, action=AccessAction.SIGN_IN, record=record, path=request.path)
+    return redirect(next_url(request, next_page, fallback="portal:home"))
+
+
 def sign_in(request):
     """Step one: the code (typed, or from the QR code's link). Step two: the PIN, or the first
-    time, a new PIN chosen twice."""
+    time, a new PIN chosen twice. Failures are logged and throttled in the services."""
+    signed_in = request.user.is_authenticated and request.user.role == Role.CHILD
+    if request.method == "GET" and signed_in:  # already in: on to the page asked for
+        return redirect(next_url(request, fallback="portal:home"))
     code = request.POST.get("code") or request.GET.get("code") or ""
     step, form = "code", CodeForm(initial={"code": code})
     if request.method == "POST":
-        access = None
+        address = client_address(request)
         if request.POST.get("step") == "code":
             form = CodeForm(request.POST)
             if form.is_valid():
-                access = services.find_access(form.cleaned_data["code"])
-                if access is None:
-                    form.add_error("code", _("The code is not right. Check it and try again."))
+                try:
+                    access = services.find_access(form.cleaned_data["code"], address=address)
+                except services.SignInRefused as refusal:
+                    form.add_error("code", str(refusal))
                 else:
-                    step = "pin" if access.has_pin else "new_pin"
-                    form = (PinForm if access.has_pin else NewPinForm)(initial={"code": code})
+                    if access is None:
+                        form.add_error("code", _("The code is not right. Check it and try again."))
+                    else:
+                        step = "pin" if access.has_pin else "new_pin"
+                        form = (PinForm if access.has_pin else NewPinForm)(initial={"code": code})
         else:
             step = request.POST.get("step") if request.POST.get("step") == "new_pin" else "pin"
             form = (NewPinForm if step == "new_pin" else PinForm)(request.POST)
             if form.is_valid():
                 try:
-                    access = services.sign_in(**form.cleaned_data)
+                    access = services.sign_in(address=address, **form.cleaned_data)
                 except services.SignInRefused as refusal:
                     form.add_error(None, str(refusal))
-                    access_record(
-                        user=request.user,
-                        action=AccessAction.SIGN_IN_FAILED,
-                        record="portal",
-                        path=request.path,
-                    )
                 else:
-                    login(request, access.user, backend="django.contrib.auth.backends.ModelBackend")
-                    access_record(user=access.user, action=AccessAction.SIGN_IN, path=request.path)
-                    return redirect("portal:home")
+                    return _signed_in(request, access, next_page=request.POST.get("next", ""))
     return render(
         request,
         "portal/login.html",
-        {"form": form, "step": step, "eid_offered": mitid.broker() is not None},
+        {
+            "form": form,
+            "step": step,
+            "eid_offered": mitid.broker() is not None,
+            "next": safe_url(request),
+        },
     )
 
 
@@ -478,6 +496,7 @@ def eid_start(request):
     eid = mitid.broker()
     if eid is None:
         raise Http404
+    request.session[EID_NEXT] = safe_url(request)
     return redirect(eid.start(request))
 
 
@@ -509,8 +528,6 @@ def eid_callback(request):
         )
         messages.error(request, str(refusal))
         return redirect("portal:login")
-    login(request, access.user, backend="django.contrib.auth.backends.ModelBackend")
-    access_record(
-        user=access.user, action=AccessAction.SIGN_IN, record="portal_eid", path=request.path
+    return _signed_in(
+        request, access, next_page=request.session.pop(EID_NEXT, ""), record="portal_eid"
     )
-    return redirect("portal:home")

@@ -187,15 +187,32 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Lockout after repeated failed sign-ins (django-axes).
+# Lockout after repeated failed sign-ins (django-axes), for every way a staff password is typed
+# (the sign-in page and the handed-over screen's unlock).
 AXES_FAILURE_LIMIT = envint("STEMME_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("STEMME_LOGIN_LOCKOUT_MINUTES", 15))
+# Lock the account itself, whatever address the attempts come from: rotating addresses must not
+# open a way around the lockout.
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# ... and, separately, the client address after this many failures for any usernames within the
+# lockout period, so one address can neither spray a few guesses at every known username nor
+# lock every known account out (accounts.signin.SignInThrottle). Higher than the account's
+# limit: a whole town hall may share one address.
+STEMME_LOGIN_ADDRESS_FAILURE_LIMIT = envint("STEMME_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "accounts.signin.SignInThrottle"
+# Attempts refused by a lock are not counted: a locked-out address cannot go on locking accounts.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address: the connection's own, unless the operator says how many reverse proxies
+# stand in front of Stemme (each appends to X-Forwarded-For, which is otherwise never trusted).
+STEMME_PROXY_COUNT = envint("STEMME_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_address"
+# Unknown usernames are stored as a keyed digest, never as typed (a password in the wrong field).
+AXES_USERNAME_CALLABLE = "accounts.signin.username_for_axes"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Lock the account itself, whatever address the attempts come from: a whole town hall shares
-# one address, and rotating addresses must not open a way around the lockout.
+# axes.W006 asks for the address among AXES_LOCKOUT_PARAMETERS: the address has its own, higher
+# limit in SignInThrottle instead.
 # HSTS preloading commits a whole domain (often the municipality's) to HTTPS for good: that is
 # the municipality's decision, not Stemme's, so its check is silenced rather than forced.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]
@@ -278,6 +295,12 @@ STEMME_PORTAL_CODE_DAYS = envint("STEMME_PORTAL_CODE_DAYS", 14)  # first use bef
 STEMME_PORTAL_PIN_TRIES = envint("STEMME_PORTAL_PIN_TRIES", 5)  # wrong PINs before a pause
 STEMME_PORTAL_LOCK_MINUTES = envint("STEMME_PORTAL_LOCK_MINUTES", 15)
 STEMME_PORTAL_IDLE_MINUTES = envint("STEMME_PORTAL_IDLE_MINUTES", 15)  # short idle sessions
+# Someone guessing a child's PIN: after this many pauses within this many hours the code is
+# closed and the caseworker told. Guessing codes: this many unknown codes from one client address
+# pause the sign-in from there for STEMME_PORTAL_LOCK_MINUTES.
+STEMME_PORTAL_CLOSE_AFTER_PAUSES = envint("STEMME_PORTAL_CLOSE_AFTER_PAUSES", 3)
+STEMME_PORTAL_CLOSE_WINDOW_HOURS = envint("STEMME_PORTAL_CLOSE_WINDOW_HOURS", 24)
+STEMME_PORTAL_CODE_FAILURES = envint("STEMME_PORTAL_CODE_FAILURES", 10)
 # "I need to talk": within working hours it reaches the caseworker; outside, the on-call duty too.
 STEMME_WORKING_HOURS = (envint("STEMME_WORKDAY_START", 8), envint("STEMME_WORKDAY_END", 16))
 # Who else can help the child (Børns Vilkår's children's helpline by default).
