@@ -1,7 +1,9 @@
 """System checks of the access log's protection in production (not in the local demo)."""
 
+import dj_database_url
 from django.conf import settings
 from django.core import checks
+from django.db import connections
 
 
 @checks.register(checks.Tags.security)
@@ -43,5 +45,34 @@ def check_anchor_place(app_configs, **kwargs):
             "database.",
             hint="A folder on another server (a mount) or s3://bucket/prefix.",
             id="audit.E003",
+        )
+    ]
+
+
+@checks.register(checks.Tags.database, deploy=True)
+def check_application_role(app_configs, databases=None, **kwargs):
+    """`check --deploy --database default`: the application's role must not be able to rewrite
+    the access log (README, Running in production). `migrate` itself runs as the owner."""
+    if not databases or "default" not in databases:
+        return []
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return []
+    owner_url = settings.STEMME_OWNER_DATABASE_URL
+    if owner_url and dj_database_url.parse(owner_url).get("USER") == connection.settings_dict.get(
+        "USER"
+    ):
+        return []  # migrate, connected as the owner
+    from audit.dbroles import may_rewrite_the_log
+
+    if not may_rewrite_the_log(connection):
+        return []
+    return [
+        checks.Warning(
+            "The application's database role owns the access log or may change, delete or "
+            "empty it.",
+            hint="Run the application as a role of its own and migrate as the owner "
+            "(STEMME_OWNER_DATABASE_URL; README, Running in production).",
+            id="audit.W001",
         )
     ]

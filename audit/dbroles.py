@@ -7,6 +7,7 @@ DISABLE or DROP TRIGGER). The chain's head it may move forward only (migration 0
 (STEMME_OWNER_DATABASE_URL); `manage.py db_grants --print` shows them for a database
 administrator."""
 
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 APPEND_ONLY = "audit_accessevent"
@@ -34,8 +35,9 @@ def grant_statements(app_role: str, quote) -> list[str]:
 
 
 def grant_app_role(connection: BaseDatabaseWrapper, app_role: str) -> list[str]:
-    """Apply the grants as the connected owner; refuses a role that could rewrite the log."""
-    with connection.cursor() as cursor:
+    """Apply the grants as the connected owner, in one transaction (the broad grant and the
+    revokes after it take effect together); refuses a role that could rewrite the log."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SELECT current_user")
         owner = cursor.fetchone()[0]
         if app_role == owner:
@@ -58,3 +60,16 @@ def grant_app_role(connection: BaseDatabaseWrapper, app_role: str) -> list[str]:
         for statement in statements:
             cursor.execute(statement)
     return statements
+
+
+def may_rewrite_the_log(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the connected role owns the access log or may change, delete or empty it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_has_role(current_user, relowner, 'MEMBER')"
+            " OR has_table_privilege(current_user, oid, 'UPDATE, DELETE, TRUNCATE')"
+            " FROM pg_class WHERE oid = to_regclass(%s)",
+            [APPEND_ONLY],
+        )
+        found = cursor.fetchone()
+    return bool(found and found[0])

@@ -96,6 +96,18 @@ def test_the_application_role_may_only_add_to_the_log_and_read_it(roles_database
     setup = roles_database
     migrated = _manage(setup, "migrate", "--noinput", as_owner=True)
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    role_check = _manage(
+        setup,
+        "check",
+        "--deploy",
+        "--database",
+        "default",
+        "--tag",
+        "database",
+        "--fail-level",
+        "WARNING",
+    )
+    assert role_check.returncode == 0, role_check.stdout + role_check.stderr
     # The application, as its own role: it writes the log (moving the head) and verifies it.
     written = _manage(
         setup,

@@ -338,3 +338,14 @@ def test_team_leader_sees_only_the_teams_entries(
     access_record(user=caseworker, action=AccessAction.SIGN_IN)
     events = client_for(west_leader).get(reverse("audit:log")).context["page"].object_list
     assert {e.user for e in events if e.action == "sign_in"} == {west_caseworker}
+
+
+def test_deploy_check_warns_when_the_application_could_rewrite_the_log(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("database roles exist on PostgreSQL")
+    from django.core import checks
+
+    # The test suite connects as a superuser: exactly what production must not do.
+    found = checks.run_checks(include_deployment_checks=True, databases=["default"])
+    assert "audit.W001" in {issue.id for issue in found}
+    assert "audit.W001" not in {issue.id for issue in checks.run_checks(databases=["default"])}
