@@ -264,6 +264,9 @@ def test_foreign_child_looks_exactly_like_a_missing_child(child, foreign_casewor
 # --- The authorization matrix: every child URL x every role x own/other team/other municipality.
 
 ALLOWED, BREAK_GLASS, HIDDEN = "allowed", "break-glass", "hidden"
+# Every answer, whatever its outcome, stays out of browsers' and proxies' caches
+# (core.middleware.NoStoreMiddleware; pages without a child: access/test_no_store.py).
+NO_STORE = "private, no-store"
 
 # actor -> (child of rikke in Team Øst, child of mette in Team Vest, child in another municipality)
 MATRIX = {
@@ -372,9 +375,12 @@ def test_authorization_matrix(
             for name in names:
                 want = _expected(actor_name, expected_here, name, index)
                 url = reverse(name, kwargs=kwargs_for(name, target))
-                got = _outcome(client.get(url), target["child_id"])
+                response = client.get(url)
+                got = _outcome(response, target["child_id"])
                 if got != want:
                     failures.append(f"{actor_name} GET {url}: {got}, expected {want}")
+                if response.get("Cache-Control") != NO_STORE:
+                    failures.append(f"{actor_name} GET {url}: may be cached")
                 if want != ALLOWED:
                     posted = _outcome(client.post(url, {"reason": ""}), target["child_id"])
                     if posted != want:

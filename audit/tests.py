@@ -92,9 +92,134 @@ def test_a_cut_tail_is_found_with_the_anchor(chain, tmp_path):
     assert anchors.read_text().startswith("20:")
     assert _verify("--anchor-file", str(anchors))[0] == 0
     _raw("DELETE FROM audit_accessevent WHERE sequence >= 18")
-    assert _verify()[0] == 0  # without the anchor, a cut tail looks like a shorter log
-    code, err = _verify("--anchor-file", str(anchors))
-    assert code == 1 and "entry 20 was cut" in err
+    code, err = _verify()  # the chain's head still names entry 20
+    assert code == 1 and "entry 20 was cut" in err and "head" in err
+    _rewind_head_to(17)  # hiding the cut in the database as well ...
+    code, err = _verify("--anchor-file", str(anchors))  # ... is found by the anchor
+    assert code == 1 and "entry 20 was cut" in err and "anchor" in err
+
+
+def _rewind_head_to(sequence):
+    event = AccessEvent.objects.get(sequence=sequence)
+    _raw(
+        "UPDATE audit_chainhead SET sequence = %s, entry_hash = %s WHERE id = 1",
+        (sequence, event.entry_hash),
+    )
+
+
+def test_an_emptied_log_is_never_intact(chain):
+    _raw("DELETE FROM audit_accessevent")
+    code, err = _verify()
+    assert code == 1 and "entry 20 was cut" in err and "ends at entry 0" in err
+    assert "intact" not in err
+
+
+def test_entries_beyond_the_head_are_found(chain):
+    _rewind_head_to(15)
+    code, err = _verify()
+    assert code == 1 and "entry 16 was inserted" in err and "beyond the chain's head" in err
+
+
+def test_a_new_log_is_intact_with_its_genesis_head(db):
+    code, out = _verify()
+    assert code == 0 and "intact: 0 entries" in out
+
+
+@pytest.fixture
+def anchored(settings, tmp_path):
+    settings.STEMME_AUDIT_ANCHORS = str(tmp_path / "anchors")
+    settings.STEMME_AUDIT_ANCHOR_MINUTES = 60
+    return tmp_path / "anchors"
+
+
+def _waiting_anchor_runs():
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.filter(task_path="audit.tasks.anchor_scheduled"))
+
+
+def _work_as_db_worker():
+    """One pass of `manage.py db_worker` (its loop would close the test's transaction)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    (due,) = DBTaskResult.objects.ready()
+    due.claim(worker.worker_id)
+    worker.run_task(due)
+
+
+def test_the_worker_anchors_on_a_schedule_and_verify_uses_the_latest_anchor(
+    chain, anchored, caseworker, child
+):
+    from django_tasks_db.models import DBTaskResult
+
+    # Every deploy migrates; that starts the schedule, and it is never queued twice.
+    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)
+    (queued,) = _waiting_anchor_runs()
+    in_an_hour = timezone.now() + timezone.timedelta(minutes=60)
+    assert abs((queued.run_after - in_an_hour).total_seconds()) < 60
+    # The worker runs it when it is due: it writes the anchor and queues the next run.
+    DBTaskResult.objects.filter(pk=queued.pk).update(run_after=timezone.now())
+    _work_as_db_worker()
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL" and queued.return_value.startswith("20:")
+    assert [run.status for run in _waiting_anchor_runs()].count("READY") == 1
+    written = list(anchored.glob("*/*.txt"))
+    assert len(written) == 1 and written[0].read_text().startswith("20:")
+    # Later entries, a later anchor: verify takes the latest one without being told.
+    access_record(user=caseworker, action=AccessAction.VIEW, child=child, record="late")
+    call_command("audit_anchor", stdout=StringIO())
+    code, out = _verify()
+    assert code == 0 and "anchor 21 found intact" in out
+    # The tail and the head are cut back together: only the anchor outside the database knows.
+    _raw("DELETE FROM audit_accessevent WHERE sequence >= 19")
+    _rewind_head_to(18)
+    code, err = _verify()
+    assert code == 1 and "entry 21 was cut" in err and "anchor kept outside" in err
+
+
+def test_verify_says_when_anchoring_has_stopped(chain, anchored, settings):
+    code, _out = _verify()
+    assert code == 0  # nothing anchored yet: said, not hidden
+    err = StringIO()
+    call_command("audit_verify", stdout=StringIO(), stderr=err)
+    assert "is the worker (db_worker) running?" in err.getvalue()
+
+
+def test_production_needs_an_audit_key_of_its_own(settings):
+    from django.core import checks
+
+    def errors():
+        return {issue.id for issue in checks.run_checks(tags=[checks.Tags.security])}
+
+    settings.DEBUG = False
+    settings.STEMME_AUDIT_ANCHORS = "/srv/anchors"
+    settings.STEMME_AUDIT_KEY = ""
+    assert "audit.E001" in errors()
+    settings.STEMME_AUDIT_KEY = settings.SECRET_KEY
+    assert "audit.E002" in errors()
+    settings.STEMME_AUDIT_KEY = f"audit:{settings.SECRET_KEY}"  # the old derivation
+    assert "audit.E002" in errors()
+    settings.STEMME_AUDIT_KEY = "x" * 20
+    assert "audit.E002" in errors()
+    settings.STEMME_AUDIT_KEY = "an independent key of more than thirty-two characters"
+    assert not errors() & {"audit.E001", "audit.E002", "audit.E003"}
+    settings.STEMME_AUDIT_ANCHORS = ""
+    assert "audit.E003" in errors()
+    settings.DEBUG = True  # the local demo derives its key and keeps no anchors
+    settings.STEMME_AUDIT_KEY = ""
+    assert not errors() & {"audit.E001", "audit.E002", "audit.E003"}
 
 
 def test_the_database_refuses_changes_on_postgresql(chain):
@@ -213,3 +338,14 @@ def test_team_leader_sees_only_the_teams_entries(
     access_record(user=caseworker, action=AccessAction.SIGN_IN)
     events = client_for(west_leader).get(reverse("audit:log")).context["page"].object_list
     assert {e.user for e in events if e.action == "sign_in"} == {west_caseworker}
+
+
+def test_deploy_check_warns_when_the_application_could_rewrite_the_log(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("database roles exist on PostgreSQL")
+    from django.core import checks
+
+    # The test suite connects as a superuser: exactly what production must not do.
+    found = checks.run_checks(include_deployment_checks=True, databases=["default"])
+    assert "audit.W001" in {issue.id for issue in found}
+    assert "audit.W001" not in {issue.id for issue in checks.run_checks(databases=["default"])}

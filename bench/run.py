@@ -30,6 +30,9 @@ def env_for(url: str) -> dict:
         **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        # Production requires a chain key of its own and a place for anchors (audit/checks.py).
+        "STEMME_AUDIT_KEY": "bench-only-audit-key-9876543210-zyxwvutsrqponmlkjihgfedcba",
+        "STEMME_AUDIT_ANCHORS": str(ROOT / "bench" / "results" / "anchors"),
         "STEMME_REQUIRE_2FA": "false",
         "STEMME_SSL_REDIRECT": "false",
         "STEMME_ALLOWED_HOSTS": "testserver",

@@ -1,8 +1,5 @@
-"""Danish first: the language is Danish unless the user chose another with the language switch.
-
-The browser's Accept-Language is not consulted: a Danish public-sector service speaks Danish
-to everyone until they ask otherwise.
-"""
+"""Middleware every page shares: Danish first, and no page kept in a browser's or a proxy's
+cache."""
 
 import time
 
@@ -12,12 +9,38 @@ from django.utils import translation
 
 
 class DanishFirstLocaleMiddleware(LocaleMiddleware):
+    """Danish first: the language is Danish unless the user chose another with the language
+    switch.
+
+    The browser's Accept-Language is not consulted: a Danish public-sector service speaks Danish
+    to everyone until they ask otherwise.
+    """
+
     def process_request(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen not in dict(settings.LANGUAGES):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """Every answer except a static asset is `Cache-Control: private, no-store`.
+
+    A child's page, a life book photo or a portal page must not stay on a shared computer in the
+    town hall, on a foster family's tablet or in a proxy, where the back button or the cache
+    folder shows it to the next person (ASVS 8.2.1). One rule for every page, signed in or not,
+    so no new view can forget it. Static files are served (and cached) by WhiteNoise before
+    this middleware is reached; the path check keeps that true whatever serves them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class SlidingSessionMiddleware:

@@ -102,6 +102,8 @@ def test_deploy_checks_are_clean_under_production_settings(tmp_path):
     env = {
         "PATH": os.environ["PATH"],
         "SECRET_KEY": "k7#Qw9!zR2$mV5^xT8&bN1*cL4(pH6)jD3_fG0+sY-aE=uI~oZ",
+        "STEMME_AUDIT_KEY": "Vb2#nQ8!tY5$wE1^rU7&iO4*pA9(sD6)fG3_hJ0+kL-zX=cV~bN",
+        "STEMME_AUDIT_ANCHORS": str(tmp_path / "anchors"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "stemme.settings",
     }

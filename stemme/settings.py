@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after the static files: every other answer, redirects and refusals included.
+    "core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SlidingSessionMiddleware",
@@ -123,6 +125,10 @@ else:
     )
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# On PostgreSQL the application (DATABASE_URL) runs as a role that may only add to the access log
+# and read it; `manage.py migrate` connects as the owner of the tables instead when this is set,
+# and then grants the application's role what it may do (audit/dbroles.py, README).
+STEMME_OWNER_DATABASE_URL = envstr("STEMME_OWNER_DATABASE_URL", "")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -236,13 +242,15 @@ MEDIA_ROOT = Path(envstr("STEMME_MEDIA_ROOT", str(BASE_DIR / "media")))
 # system by default, S3-compatible object storage (private bucket, no public URLs) when
 # STEMME_S3_BUCKET is set. Credentials come from the usual AWS_* environment variables.
 STEMME_S3_BUCKET = envstr("STEMME_S3_BUCKET", "")
+STEMME_S3_ENDPOINT_URL = envstr("STEMME_S3_ENDPOINT_URL", "")
+STEMME_S3_REGION = envstr("STEMME_S3_REGION", "")
 DEFAULT_STORAGE = (
     {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": STEMME_S3_BUCKET,
-            "endpoint_url": envstr("STEMME_S3_ENDPOINT_URL", "") or None,
-            "region_name": envstr("STEMME_S3_REGION", "") or None,
+            "endpoint_url": STEMME_S3_ENDPOINT_URL or None,
+            "region_name": STEMME_S3_REGION or None,
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
@@ -374,9 +382,15 @@ LOGGING = {
 
 # --- Stemme's own rules. Figures come from law or practice and change: keep them settings. ---
 
-# The key of the access log's hash chain (HMAC). Keep it outside the database; by default it is
-# derived from SECRET_KEY, so set it before ever rotating SECRET_KEY.
+# The key of the access log's hash chain (HMAC). Keep it outside the database. Required in
+# production and never the same as SECRET_KEY (a system check, audit/checks.py); only the local
+# demo derives it from SECRET_KEY.
 STEMME_AUDIT_KEY = envstr("STEMME_AUDIT_KEY", "")
+# Where the worker writes the access log's anchors (its head's number and hash), outside the
+# database: a folder (a mount of another server) or `s3://bucket/prefix`. Every this many
+# minutes; `audit_verify` checks the log against the latest one.
+STEMME_AUDIT_ANCHORS = envstr("STEMME_AUDIT_ANCHORS", "")
+STEMME_AUDIT_ANCHOR_MINUTES = envint("STEMME_AUDIT_ANCHOR_MINUTES", 60)
 
 # How long a break-glass opening of an unassigned child lasts.
 STEMME_BREAK_GLASS_HOURS = envint("STEMME_BREAK_GLASS_HOURS", 8)

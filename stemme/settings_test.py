@@ -4,6 +4,7 @@ chooses SQLite (default) or PostgreSQL, exactly as in production."""
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("STEMME_AUDIT_KEY", "test-only-audit-key-independent-of-the-secret-key")
 os.environ.setdefault("STEMME_REQUIRE_2FA", "true")
 # The test client and the browser tests speak plain HTTP to the test server.
 os.environ.setdefault("STEMME_SSL_REDIRECT", "false")

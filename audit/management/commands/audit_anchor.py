@@ -1,29 +1,32 @@
-"""Print (and optionally append to a file) the access log's latest sequence number and hash.
+"""Write (and print) the access log's anchor: its head's sequence number and hash.
 
-Keep anchors outside the database (a file on another server, a printed page, an e-mail to the
-data protection officer): `audit_verify --anchor-file` then proves the log was not cut short."""
+The worker does this on a schedule to STEMME_AUDIT_ANCHORS (audit/tasks.py); run it by hand to
+anchor now, and to restart the schedule if it stopped. Keep further copies anywhere else you
+like (a printed page, a mail to the data protection officer) with --file; `audit_verify --anchor`
+or `--anchor-file` checks against such a copy."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from audit.models import ChainHead
+from audit.anchors import anchor_write, current_anchor
+from audit.tasks import anchor_schedule
 
 
 class Command(BaseCommand):
-    help = "Print the access log's anchor (latest sequence:hash); --file appends it to a file."
+    help = (
+        "Write the access log's anchor (latest sequence:hash) to STEMME_AUDIT_ANCHORS and print "
+        "it; --file also appends it to a file. Restarts the worker's schedule if it stopped."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", help="append the anchor to this file")
+        parser.add_argument("--file", help="also append the anchor to this file")
 
     def handle(self, *args, file, **options):
-        head = ChainHead.objects.filter(pk=1).first()
-        if head is None:
-            self.stdout.write("The access log is empty; there is nothing to anchor yet.")
-            return
-        line = f"{head.sequence}:{head.entry_hash} {timezone.now().isoformat(timespec='seconds')}"
+        anchor = anchor_write() or current_anchor()
         if file:
             with Path(file).open("a") as anchors:
-                anchors.write(line + "\n")
-        self.stdout.write(line)
+                anchors.write(anchor.line() + "\n")
+        if anchor_schedule():
+            self.stderr.write("The worker's anchoring was not scheduled; it is now.")
+        self.stdout.write(anchor.line())
