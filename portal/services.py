@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from cases.cpr import normalise_cpr
 from conversations.models import ConversationStatus
 from core.services import save_recorded
 from plans.models import Complaint, ComplaintFrom
@@ -259,7 +260,7 @@ def sign_in_with_eid(cpr: str) -> PortalAccess:
         )
     )
     access = (
-        PortalAccess.objects.filter(child__cpr=cpr.replace("-", ""), revoked_at__isnull=True)
+        PortalAccess.objects.filter(child__cpr=normalise_cpr(cpr), revoked_at__isnull=True)
         .select_related("child", "user")
         .order_by("-created_at")
         .first()
