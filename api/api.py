@@ -217,7 +217,16 @@ def children_batch(request, payload: schemas.ChildBatch):
         for field, message in result.errors
     ]
     if errors:
-        return problem(request, 422, "Some items were refused; nothing was written.", errors=errors)
+        # 409 when every refused item is refused only for a CPR number Stemme already has.
+        conflict = all(
+            result.cpr_taken and len(result.errors) == 1 for result in results if result.errors
+        )
+        return problem(
+            request,
+            409 if conflict else 422,
+            "Some items were refused; nothing was written.",
+            errors=errors,
+        )
     children = [result.record for result in results]
     access_record_many(
         user=request.user,

@@ -205,6 +205,30 @@ def test_the_api_answers_409_for_a_cpr_number_the_municipality_has(
     assert created.status_code == 201 and Child.objects.get(external_id="SAG-3").cpr == "1705144002"
 
 
+def test_a_batch_refused_only_for_taken_cpr_numbers_is_a_409(administrator, caseworker, child):
+    _client, token = api_services.api_client_create(actor=administrator, name="Sagssystemet")
+    item = {"first_name": "Noah", "last_name": "Berg", "caseworker": caseworker.username}
+    items = [
+        {**item, "external_id": "B-1", "cpr": "170514 4002"},
+        {**item, "external_id": "B-2", "cpr": "170514\u20114001"},  # Emma's, non-breaking hyphen
+    ]
+
+    def send(batch):
+        return Client().post(
+            "/api/v1/batches/children",
+            data=json.dumps({"items": batch}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
+    taken = send(items)
+    assert taken.status_code == 409 and taken["Content-Type"] == "application/problem+json"
+    assert taken.json()["errors"][0]["loc"] == ["items", 1, "cpr"]
+    mixed = send([*items, {**item, "external_id": "B-3", "cpr": "0101\u00b201234"}])
+    assert mixed.status_code == 422
+    assert not Child.objects.filter(external_id__startswith="B-").exists()
+
+
 def test_the_import_refuses_other_digits_and_a_second_child(head, caseworker, child, client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
