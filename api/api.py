@@ -20,6 +20,7 @@ from api.models import ApiToken, token_digest
 from audit.models import AccessAction, AccessBasis
 from audit.services import access_record, access_record_many
 from cases.models import Assessment, Child, ConcernReport, Decision, FollowUp, Measure
+from cases.services import CPR_TAKEN
 from conversations.models import Conversation, Statement, Visibility
 from feedback.models import FeedbackResponse, ItemAnswer
 from plans.models import ChildPlan, PlanGoal
@@ -95,10 +96,18 @@ def _too_big(request, exc):
 
 @api.exception_handler(DjangoValidationError)
 def _refused(request, exc):
+    errors = (
+        [error for listed in exc.error_dict.values() for error in listed]
+        if hasattr(exc, "error_dict")
+        else exc.error_list
+    )
+    conflict = any(error.code == CPR_TAKEN for error in errors)  # valid, but already there
     return problem(
         request,
-        422,
-        "The request is not valid.",
+        409 if conflict else 422,
+        "A child with this CPR number is already registered."
+        if conflict
+        else "The request is not valid.",
         errors=[{"loc": [k], "msg": " ".join(v)} for k, v in exc.message_dict.items()]
         if hasattr(exc, "error_dict")
         else [{"loc": [], "msg": " ".join(exc.messages)}],
@@ -208,7 +217,16 @@ def children_batch(request, payload: schemas.ChildBatch):
         for field, message in result.errors
     ]
     if errors:
-        return problem(request, 422, "Some items were refused; nothing was written.", errors=errors)
+        # 409 when every refused item is refused only for a CPR number Stemme already has.
+        conflict = all(
+            result.cpr_taken and len(result.errors) == 1 for result in results if result.errors
+        )
+        return problem(
+            request,
+            409 if conflict else 422,
+            "Some items were refused; nothing was written.",
+            errors=errors,
+        )
     children = [result.record for result in results]
     access_record_many(
         user=request.user,

@@ -50,7 +50,12 @@ class Strict(Schema):
 
 
 class ChildIn(Strict):
-    cpr: str = Field(..., min_length=10, max_length=11, description="DDMMYY-NNNN or 10 digits")
+    cpr: str = Field(
+        ...,
+        min_length=10,
+        max_length=20,
+        description="DDMMYY-NNNN: ten digits 0-9; spaces and dashes between them are ignored",
+    )
     first_name: str = Field(..., min_length=1, max_length=100)
     last_name: str = Field(..., min_length=1, max_length=100)
     preferred_name: str = Field("", max_length=100)

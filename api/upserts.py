@@ -250,6 +250,7 @@ class RowResult:
     record: object = None
     outcome: str = ""
     errors: list[tuple[str, str]] = field(default_factory=list)
+    cpr_taken: bool = False  # refused (also) because the municipality has the CPR number
 
 
 class _Rollback(Exception):
@@ -341,6 +342,7 @@ def children_upsert_batch(*, actor, rows: list[dict]) -> list[RowResult]:
             errors += cpr_errors[index]
         elif digits[index] in taken or digits[index] in seen_cprs:
             errors.append(("cpr", _("A child with this CPR number is already registered.")))
+            results[index].cpr_taken = True
         if row["caseworker"] not in caseworkers:
             errors.append(("caseworker", _("There is no active caseworker with that name.")))
         if row["external_id"] in seen_ids:

@@ -3,12 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from audit.models import AccessAction
-from cases.cpr import parse_cpr
+from cases.forms import CprField
 from core.forms import DateInput, check_plausible_date
 
 
 class AuditSearchForm(forms.Form):
-    cpr = forms.CharField(label=_("Child's CPR number"), required=False, max_length=11)
+    cpr = CprField(label=_("Child's CPR number"), required=False)
     actor = forms.ModelChoiceField(label=_("User"), queryset=User.objects.none(), required=False)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=DateInput(), validators=[check_plausible_date]
@@ -28,7 +28,3 @@ class AuditSearchForm(forms.Form):
         if leader.role == Role.TEAM_LEADER:
             users = users.filter(team_id=leader.team_id)
         self.fields["actor"].queryset = users.order_by("first_name", "last_name")
-
-    def clean_cpr(self):
-        value = self.cleaned_data["cpr"]
-        return parse_cpr(value).digits if value else ""

@@ -7,8 +7,23 @@ from cases.models import Assessment, ConcernReport, Decision, FollowUp, Measure,
 from core.forms import DateInput, StemmeModelForm, check_plausible_date
 
 
+class CprField(forms.CharField):
+    """A CPR number as typed or pasted; cleans to its ten digits by the one rule (`parse_cpr`),
+    so the child form, the search and the access-log search refuse and accept alike."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("CPR number"))
+        kwargs.setdefault("help_text", _("DDMMYY-SSSS"))
+        kwargs.setdefault("max_length", 20)  # room for spaces and dashes between the digits
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return parse_cpr(value).digits if value else value
+
+
 class ChildCreateForm(forms.Form):
-    cpr = forms.CharField(label=_("CPR number"), max_length=11, help_text=_("DDMMYY-SSSS"))
+    cpr = CprField()
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     preferred_name = forms.CharField(
@@ -28,9 +43,6 @@ class ChildCreateForm(forms.Form):
         self.fields["caseworker"].queryset = User.objects.filter(
             municipality=municipality, role__in=[Role.CASEWORKER, Role.TEAM_LEADER], is_active=True
         ).order_by("first_name")
-
-    def clean_cpr(self):
-        return parse_cpr(self.cleaned_data["cpr"]).digits
 
 
 class NetworkMemberForm(StemmeModelForm):
@@ -98,7 +110,4 @@ class RemoveForm(forms.Form):
 
 
 class FindChildForm(forms.Form):
-    cpr = forms.CharField(label=_("CPR number"), max_length=11, help_text=_("DDMMYY-SSSS"))
-
-    def clean_cpr(self):
-        return parse_cpr(self.cleaned_data["cpr"]).digits
+    cpr = CprField()

@@ -52,7 +52,13 @@ class Child(KeptRecord):
         verbose_name_plural = _("children")
         ordering = ["first_name", "last_name"]
         constraints = [
+            # One child per CPR number per municipality: the number is stored only as
+            # `parse_cpr` normalises it, ten ASCII digits, so one number has one spelling.
             models.UniqueConstraint(fields=["municipality", "cpr"], name="child_cpr_unique"),
+            models.CheckConstraint(
+                condition=models.Q(cpr__regex=r"^[0-9]{10}$") & ~models.Q(cpr__contains="\n"),
+                name="child_cpr_ten_ascii_digits",
+            ),
             models.UniqueConstraint(
                 fields=["municipality", "external_id"],
                 condition=~models.Q(external_id=""),

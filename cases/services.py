@@ -23,6 +23,20 @@ from cases.models import (
 from continuity.services import assignment_start_responsible
 from core.services import save_recorded
 
+CPR_TAKEN = "cpr_taken"
+
+
+def cpr_taken() -> ValidationError:
+    """The refusal of a CPR number the municipality already has a child with (the API answers
+    it with 409 Conflict, by its code)."""
+    return ValidationError(
+        {
+            "cpr": ValidationError(
+                _("A child with this CPR number is already registered."), code=CPR_TAKEN
+            )
+        }
+    )
+
 
 @transaction.atomic
 def child_create(
@@ -42,7 +56,7 @@ def child_create(
     """Register a child with an open case and a fixed caseworker from the first moment."""
     parsed = parse_cpr(cpr)
     if Child.all_objects.filter(municipality=municipality, cpr=parsed.digits).exists():
-        raise ValidationError({"cpr": _("A child with this CPR number is already registered.")})
+        raise cpr_taken()
     child = Child(
         municipality=municipality,
         cpr=parsed.digits,
@@ -57,9 +71,7 @@ def child_create(
     try:
         save_recorded(child, actor=actor)
     except IntegrityError:
-        raise ValidationError(
-            {"cpr": _("A child with this CPR number is already registered.")}
-        ) from None
+        raise cpr_taken() from None
     save_recorded(Case(child=child, opened_on=opened_on or timezone.localdate()), actor=actor)
     assignment_start_responsible(actor=actor, child=child, caseworker=caseworker)
     return child

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from audit.models import AccessAction
 from audit.services import access_record
+from cases.cpr import normalise_cpr
 from conversations.models import ConversationStatus
 from core.services import save_recorded
 from plans.models import Complaint, ComplaintFrom
@@ -342,7 +343,7 @@ def sign_in_with_eid(cpr: str) -> PortalAccess:
         )
     )
     access = (
-        PortalAccess.objects.filter(child__cpr=cpr.replace("-", ""), revoked_at__isnull=True)
+        PortalAccess.objects.filter(child__cpr=normalise_cpr(cpr), revoked_at__isnull=True)
         .select_related("child", "user")
         .order_by("-created_at")
         .first()

@@ -1,13 +1,12 @@
 """Writes of reflection on practice. Each is one transaction and keeps who and when."""
 
-import re
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from cases.cpr import contains_cpr
 from core.media import MediaKind, clean_media
 from core.services import record_remove, save_recorded
 from reflection.models import (
@@ -139,14 +138,12 @@ def training_day_add(*, actor, held_on, theme: str, title: str) -> TrainingDay:
     )
 
 
-# A CPR number (with or without the dash) in a text that must be told without names.
-CPR_LIKE = re.compile(r"\b\d{6}-?\d{4}\b")
 SESSION_TEXTS = ("presentation", "questions", "reflections", "next_steps", "decided")
 
 
 def _check_anonymised(fields: dict) -> None:
     for name in SESSION_TEXTS:
-        if CPR_LIKE.search(fields.get(name) or ""):
+        if contains_cpr(fields.get(name) or ""):  # the forms' CPR rule, in running text
             raise ValidationError(
                 {name: _("Remove the CPR number: the case is told without who it is about.")}
             )
