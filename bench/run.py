@@ -193,9 +193,10 @@ def uploads_figures() -> str:
     ]
     for name in ("video-100mb.mp4", "video-10mb.mp4", "word-30-photos.docx", "word-3-photos.docx"):
         done = step("clean", name)
+        ffmpeg = f"{done['ffmpeg_peak_mb']:.0f}" if done["ffmpeg_peak_mb"] else "–"
         lines.append(
             f"| {name} | {done['mb']:.1f} | {done['clean_mb']:.1f} | {done['seconds']:.1f} "
-            f"| {done['baseline_mb']:.0f} → {done['peak_mb']:.0f} | {done['ffmpeg_peak_mb']:.0f} |"
+            f"| {done['baseline_mb']:.0f} → {done['peak_mb']:.0f} | {ffmpeg} |"
         )
     return "\n".join(lines)
 

@@ -260,6 +260,24 @@ def _remux(source: str, target: str, found: Format) -> None:
     (handler and device names), chapters, cover art, subtitles, timed-metadata tracks and
     attachments all stay behind. Nothing is re-encoded, so the length and quality are kept."""
     before = media_duration(source, found.demuxer)
+    try:
+        subprocess.run(  # noqa: S603 - a fixed program and arguments, no shell
+            remux_command(source, target, found),
+            capture_output=True,
+            check=True,
+            timeout=settings.STEMME_MEDIA_TIMEOUT_SECONDS,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        raise _broken() from None
+    after = media_duration(target, found.muxer)
+    # A file cut short reads as shorter than its header says; the copy must keep the length.
+    if before is None or after is None or abs(before - after) > max(0.5, before * 0.02):
+        raise _broken()
+
+
+def remux_command(source: str, target: str, found: Format) -> list[str]:
+    """ffmpeg's arguments: the input's format forced and only local files read (a file can
+    never make ffmpeg open a playlist or another file), every stream copied, no metadata."""
     command = [
         FFMPEG,
         "-nostdin",
@@ -295,20 +313,7 @@ def _remux(source: str, target: str, found: Format) -> None:
         command += ["-movflags", "+faststart"]
     if found.muxer == "mp3":
         command += ["-id3v2_version", "0", "-write_id3v1", "0"]
-    command += ["-f", found.muxer, "-y", f"file:{target}"]
-    try:
-        subprocess.run(  # noqa: S603 - a fixed program and arguments, no shell
-            command,
-            capture_output=True,
-            check=True,
-            timeout=settings.STEMME_MEDIA_TIMEOUT_SECONDS,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-        raise _broken() from None
-    after = media_duration(target, found.muxer)
-    # A file cut short reads as shorter than its header says; the copy must keep the length.
-    if before is None or after is None or abs(before - after) > max(0.5, before * 0.02):
-        raise _broken()
+    return [*command, "-f", found.muxer, "-y", f"file:{target}"]
 
 
 def media_duration(path: str, demuxer: str) -> float | None:
