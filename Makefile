@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := STEMME_DEBUG=true STEMME_REQUIRE_2FA=false STEMME_MITID_BROKER=standin
 
-.PHONY: run test lint format bench messages install install-dev browser clean
+.PHONY: run test lint format bench messages install install-dev browser media-tools clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,16 @@ $(VENV)/.installed-dev: requirements-dev.lock | $(PY)
 	$(PY) -m pip install -q --require-hashes --no-deps -r requirements-dev.lock
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed media-tools
+install-dev: $(VENV)/.installed-dev media-tools
+
+# Debian's ffmpeg remuxes uploaded video and sound without their metadata (core/uploads.py);
+# exiftool (with Archive::Zip for Office files) is the independent reader the tests check with.
+media-tools:
+	@test -x /usr/bin/ffmpeg -a -x /usr/bin/ffprobe -a -x /usr/bin/exiftool \
+		-a -f /usr/share/perl5/Archive/Zip.pm || { apt-get update -qq && \
+		apt-get install -y -qq --no-install-recommends ffmpeg libimage-exiftool-perl \
+		libarchive-zip-perl; }
 
 # Debian's chromium for the browser tests (Playwright cannot download its own browser here).
 browser:

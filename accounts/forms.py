@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import IMAGE_ACCEPT
+
 
 class SignInForm(AuthenticationForm):
     error_messages = {
@@ -44,6 +46,6 @@ class ProfileForm(forms.Form):
         label=_("Photo"),
         required=False,
         help_text=_("A friendly photo of your face. Children see it before they meet you."),
-        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from accounts.models import User
 from audit.models import AccessAction
 from audit.services import access_record
-from core.images import reencode_image, thumbnail_of
+from core.uploads import clean_image, thumbnail_of
 
 
 @transaction.atomic
@@ -26,7 +26,7 @@ def profile_update(*, actor, phone: str, title: str, photo=None, remove_photo=Fa
     from the camera reaches a child)."""
     actor.phone, actor.title = phone.strip(), title.strip()
     if photo is not None:
-        clean: ContentFile = thumbnail_of(reencode_image(photo), size=400)
+        clean: ContentFile = thumbnail_of(clean_image(photo), size=400)
         actor.photo.save(f"{actor.pk}.jpg", clean, save=False)
     elif remove_photo:
         actor.photo = ""

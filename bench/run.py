@@ -184,6 +184,28 @@ def records_figures() -> str:
     )
 
 
+def uploads_figures() -> str:
+    """Cleaning the largest uploads (bench/uploads.py): a 100 MB video and a 20 MB Word file with
+    30 photos, each beside one a tenth of its size, every one in a fresh process."""
+    step = _stepper("uploads.py", "uploads.sqlite3", "media-uploads")
+    step("prepare")
+    lines = [
+        "Cleaning uploads (core/uploads.py), each file in a fresh process; peak memory of the "
+        "Python process (before cleaning → peak) and of ffmpeg:",
+        "",
+        "| file | MB | clean MB | seconds | Python MB | ffmpeg MB |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name in ("video-100mb.mp4", "video-10mb.mp4", "word-30-photos.docx", "word-3-photos.docx"):
+        done = step("clean", name)
+        ffmpeg = f"{done['ffmpeg_peak_mb']:.0f}" if done["ffmpeg_peak_mb"] else "–"
+        lines.append(
+            f"| {name} | {done['mb']:.1f} | {done['clean_mb']:.1f} | {done['seconds']:.1f} "
+            f"| {done['baseline_mb']:.0f} → {done['peak_mb']:.0f} | {ffmpeg} |"
+        )
+    return "\n".join(lines)
+
+
 def insights_figures(children: int, fresh: bool) -> str:
     """The municipality's dashboard with `children` children in one municipality (PostgreSQL):
     bench/insights.py's report."""
@@ -255,7 +277,13 @@ def main() -> None:
     parser.add_argument("--skip-audit", action="store_true")
     parser.add_argument("--insights-children", default="10000,100000")
     parser.add_argument("--api-children", type=int, default=100_000)
+    parser.add_argument(
+        "--uploads-only", action="store_true", help="only clean the large uploads, and print it"
+    )
     options = parser.parse_args()
+    if options.uploads_only:
+        print(uploads_figures())
+        return
     results, portal_load = {}, {}
     for name in options.databases.split(","):
         url = DATABASES[name]
@@ -340,6 +368,7 @@ def main() -> None:
     lines += ["", pdf.stdout.strip()]
     lines += ["", life_book_figures()]
     lines += ["", records_figures()]
+    lines += ["", uploads_figures()]
     lines += [
         "",
         "### The case system's API",

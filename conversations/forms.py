@@ -5,6 +5,7 @@ from accounts.models import Role, User
 from cases.models import ConcernReport, Decision, Measure
 from conversations.models import Conversation, NotHeldReason, Statement, Tool, ToolRecord, Wish
 from core.forms import StemmeModelForm
+from core.uploads import IMAGE_ACCEPT
 
 
 class PrepareForm(StemmeModelForm):
@@ -110,7 +111,7 @@ def tool_form_class(tool: str) -> type[forms.ModelForm]:
             if "drawing" in self.fields:
                 self.fields["drawing"] = forms.FileField(
                     label=_("Photo or scan of the drawing"),
-                    widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+                    widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
                 )
             if "scale_value" in self.fields:
                 self.fields["scale_value"] = forms.IntegerField(

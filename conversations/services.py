@@ -23,8 +23,8 @@ from conversations.models import (
 from conversations.readability import require_readable
 from conversations.tools import tools_for_age
 from core.dates import age_on
-from core.images import reencode_image
 from core.services import save_recorded
+from core.uploads import clean_image
 
 
 def _check_preparation(conversation: Conversation) -> None:
@@ -134,7 +134,7 @@ def tool_record_add(*, actor, conversation: Conversation, tool: str, **fields) -
         raise ValidationError({"scale_value": _("Give the child's answer from 0 to 10.")})
     record = ToolRecord(conversation=conversation, tool=tool, **fields)
     if drawing:
-        record.drawing.save(f"drawing-{conversation.pk}.jpg", reencode_image(drawing), save=False)
+        record.drawing.save(f"drawing-{conversation.pk}.jpg", clean_image(drawing), save=False)
     return save_recorded(record, actor=actor)
 
 

@@ -47,7 +47,7 @@ def test_a_consultant_comments_at_a_moment_and_the_caseworker_sees_it(
     page.get_by_label("Titel").fill("Rollespil om en flytning")
     page.get_by_label("Rollespil med en kollega").check()
     page.get_by_label("Konsulent").select_option(label=consultant.get_full_name())
-    page.get_by_label("Videoen (MP4, MOV eller WebM)").set_input_files(VIDEO)
+    page.get_by_label("Videoen (MP4, MOV, WebM eller MKV)").set_input_files(VIDEO)
     page.get_by_role("button", name="Upload", exact=True).click()
     page.get_by_role("heading", name="Rollespil om en flytning").wait_for()
     video_url = page.url

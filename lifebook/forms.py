@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from cases.models import PLACEMENT_KINDS, ContributorRole, Measure
 from core.forms import DateInput, StemmeModelForm, check_plausible_date
+from core.uploads import ACCEPT, IMAGE_ACCEPT
 from lifebook.models import Entry, Milestone
 
 
@@ -15,17 +16,16 @@ class EntryForm(StemmeModelForm):
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT, "capture": "environment"}),
         help_text=_("Where and when it was taken is removed before the photo is saved."),
     )
     attachment = forms.FileField(
         label=_("Video, sound or document"),
         required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "video/*,audio/*,application/pdf,.pdf,.docx,.odt"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPT.values())}),
         help_text=_(
-            "A short video (up to %(video)d MB), a sound recording or a document (PDF, Word)."
+            "A short video (up to %(video)d MB), a sound recording or a document (PDF, Word, "
+            "OpenDocument). Where, on what and by whom it was made is removed before it is saved."
         )
         % {"video": settings.STEMME_MAX_VIDEO_BYTES // 1_000_000},
     )

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Child
-from core.media import MediaKind
 from core.models import KeptRecord
+from core.uploads import MediaKind
 
 
 class Milestone(models.TextChoices):
@@ -107,7 +107,7 @@ class Photo(KeptRecord):
 
 class Attachment(KeptRecord):
     """A short video, a sound recording or a document in an entry, its type read from the
-    content and its metadata blanked (see core.media)."""
+    content and stored without metadata (see core.uploads)."""
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("entry")

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from cases.models import ContributorLink
-from core.images import reencode_image, thumbnail_of
-from core.media import clean_media
 from core.services import save_recorded
+from core.uploads import clean_file, clean_image, thumbnail_of
 from lifebook.models import Attachment, BookExport, Comment, Entry, Photo
 
 
@@ -49,12 +48,12 @@ def _upload_errors(photo, attachment):
     errors, clean_photo, clean_attachment = {}, None, None
     if photo:
         try:
-            clean_photo = reencode_image(photo)
+            clean_photo = clean_image(photo)
         except ValidationError as error:
             errors["photo"] = error.messages
     if attachment:
         try:
-            clean_attachment = clean_media(attachment)
+            clean_attachment = clean_file(attachment)
         except ValidationError as error:
             errors["attachment"] = error.messages
     if errors:

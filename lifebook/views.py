@@ -15,7 +15,7 @@ from accounts.models import Role
 from audit.models import AccessAction
 from core.files import private_download
 from core.forms import add_service_errors
-from core.media import MediaKind
+from core.uploads import MediaKind
 from lifebook import services
 from lifebook.forms import BookForm, CommentForm, EntryForm, InviteForm, LinkForm, TimelineFilter
 from lifebook.models import Attachment, BookStatus, Entry, Photo

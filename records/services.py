@@ -4,6 +4,8 @@ records (closed to new work by the caseworkers it assigns), the receiving one ge
 with each record's origin and earlier history."""
 
 import hashlib
+import shutil
+import tempfile
 import uuid
 
 from django.apps import apps
@@ -20,6 +22,7 @@ from audit.models import AccessAction
 from audit.services import access_record
 from cases.models import Child
 from continuity.models import AssignmentKind, CaseworkerAssignment
+from core.uploads import clean_file, clean_image
 from records import bundle as bundles
 from records.bundle import BundleError
 from records.models import (
@@ -30,6 +33,10 @@ from records.models import (
     TransferredRecord,
     Withheld,
 )
+
+# The moved files that are video, sound or documents; every other one (photos, thumbnails,
+# drawings) is an image.
+MEDIA_FIELDS = {("lifebook.Attachment", "file")}
 
 SENDERS = (Role.CASEWORKER, Role.TEAM_LEADER, Role.HEAD_OF_DEPARTMENT, Role.ADMINISTRATOR)
 
@@ -175,12 +182,34 @@ class _Importer:
             )
 
     def _files(self, instance, label: str) -> None:
+        """Each file goes through the same cleaning as every upload (core.uploads), so a bundle
+        from an installation that kept metadata brings none of it here. A file that cannot be
+        cleaned refuses the whole bundle."""
         for name in bundles._file_fields(type(instance)):
             arcname = getattr(instance, name).name
             if not arcname:
                 continue
-            with self.bundle.archive.open(arcname) as member:
-                getattr(instance, name).save(arcname.rsplit("/", 1)[-1], File(member), save=False)
+            stem = arcname.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            with self.bundle.archive.open(arcname) as member, tempfile.TemporaryFile() as copy:
+                shutil.copyfileobj(member, copy, 1 << 20)
+                copy.seek(0)
+                try:
+                    if (label, name) in MEDIA_FIELDS:
+                        clean = clean_file(File(copy, arcname))
+                        instance.size, instance.content_type = clean.size, clean.content_type
+                        with clean.file:
+                            getattr(instance, name).save(
+                                f"{stem}.{clean.extension}", clean.file, save=False
+                            )
+                    else:
+                        clean = clean_image(File(copy, arcname))
+                        extension = clean.name.rsplit(".", 1)[1]
+                        getattr(instance, name).save(f"{stem}.{extension}", clean, save=False)
+                except ValidationError as refused:
+                    raise BundleError(
+                        _("The file %(name)s in the bundle cannot be used: %(reason)s")
+                        % {"name": arcname, "reason": " ".join(refused.messages)}
+                    ) from refused
 
     def run(self) -> list[tuple[str, int, int, list]]:
         """Create every record; returns (model, origin pk, new pk, history) for each."""

@@ -1,12 +1,14 @@
 """Moving a case whole: the round trip compares every record and every file, bad bundles are
 refused with a clear message and nothing half-imported, and a bundle imports once."""
 
+import hashlib
 import io
 import json
 import zipfile
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -16,9 +18,13 @@ from conftest import (
     make_portal_child,
     make_portal_story,
 )
+from core import samples
+from core.test_uploads import assert_no_leak, exiftool
+from core.uploads import clean_file, clean_image
 from records import services
-from records.bundle import MOVED, BundleError
+from records.bundle import MOVED, BundleError, sign
 from records.models import Direction, Transfer, TransferredRecord
+from records.services import MEDIA_FIELDS
 
 # Fields that are expected to differ: new keys, who (the former municipality), file names.
 SKIP = {"id", "child", "case", "created_by", "removed_by", "author", "approved_by", "user"}
@@ -46,7 +52,9 @@ def _rows(label, child):
     return list(model._base_manager.filter(**{path: child.pk}).order_by("pk"))
 
 
-def _comparable(record):
+def _comparable(record, cleaned=False):
+    """The record's values; with `cleaned`, its files as core.uploads cleans every upload (the
+    receiving side cleans what it imports)."""
     values = {}
     for field in record._meta.fields:
         if field.name in SKIP or field.is_relation or field.name in ("created_at", "updated_at"):
@@ -55,13 +63,17 @@ def _comparable(record):
         if field.get_internal_type() == "FileField":
             with value.open("rb") as handle:
                 value = handle.read()
+            if cleaned and (record._meta.label, field.name) in MEDIA_FIELDS:
+                value = clean_file(ContentFile(value, name="moved")).file.read()
+            elif cleaned:
+                value = clean_image(ContentFile(value, name="moved")).read()
         elif field.name in ("token_hash", "code_digest"):
             continue
         values[field.name] = value
     return values
 
 
-def test_a_rich_child_moves_whole_and_every_file_byte_for_byte(
+def test_a_rich_child_moves_whole_and_every_file_as_cleaned_on_upload(
     rich_child, caseworker, foreign_caseworker, tmp_path
 ):
     child, code = rich_child
@@ -73,7 +85,7 @@ def test_a_rich_child_moves_whole_and_every_file_byte_for_byte(
         before, after = _rows(label, child), _rows(label, moved)
         assert len(before) == len(after), label
         for old, new in zip(before, after, strict=True):
-            mine, theirs = _comparable(old), _comparable(new)
+            mine, theirs = _comparable(old, cleaned=True), _comparable(new)
             if label == "portal.PortalAccess":
                 # Within one installation the old access closes; the moved one is open.
                 assert mine.pop("revoked_at") and theirs.pop("revoked_at") is None
@@ -117,6 +129,63 @@ def _rewrite(path, change):
         for name, data in members:
             target.writestr(name, change(name, data))
     return altered
+
+
+def _signed_with_files(path, files: dict):
+    """The bundle as an installation that kept metadata would send it: the files whose archive
+    names contain a key of `files` replaced, listed and signed with the shared key."""
+    with zipfile.ZipFile(path) as source:
+        members = {info.filename: source.read(info.filename) for info in source.infolist()}
+    for name in members:
+        for part, data in files.items():
+            if part in name:
+                members[name] = data
+    manifest = json.loads(members["manifest.json"])
+    for name in manifest["files"]:
+        manifest["files"][name] = hashlib.sha256(members[name]).hexdigest()
+    members["manifest.json"] = json.dumps(manifest).encode()
+    members["signature"] = sign(members["manifest.json"]).encode()
+    altered = path.with_name("from-elsewhere.zip")
+    with zipfile.ZipFile(altered, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return altered
+
+
+def test_files_moved_from_another_installation_are_cleaned_like_uploads(
+    rich_child, caseworker, foreign_caseworker, tmp_path
+):
+    child, _code = rich_child
+    path = _signed_with_files(
+        _export(child, caseworker, tmp_path),
+        {"lifebook.Photo": samples.photo("JPEG"), "lifebook.Attachment": samples.pdf_document()},
+    )
+    transfer, _changed = services.transfer_import(path=path, caseworker=foreign_caseworker)
+    photo = apps.get_model("lifebook.Photo").objects.get(entry__child=transfer.child)
+    attachment = apps.get_model("lifebook.Attachment").objects.get(entry__child=transfer.child)
+    for stored, suffix in (
+        (photo.image, "jpg"),
+        (photo.thumbnail, "jpg"),
+        (attachment.file, "pdf"),
+    ):
+        with stored.open("rb") as handle:
+            data = handle.read()
+        assert_no_leak(exiftool(data, suffix))
+    assert attachment.size == attachment.file.size
+
+
+def test_a_moved_file_that_cannot_be_cleaned_refuses_the_bundle(
+    rich_child, caseworker, foreign_caseworker, tmp_path
+):
+    child, _code = rich_child
+    path = _signed_with_files(
+        _export(child, caseworker, tmp_path),
+        {"lifebook.Attachment": samples.pdf_document()[:-40]},
+    )
+    before = apps.get_model("cases.Child").objects.count()
+    with pytest.raises(BundleError, match="kan ikke bruges"):
+        services.transfer_import(path=path, caseworker=foreign_caseworker)
+    assert apps.get_model("cases.Child").objects.count() == before
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from core.forms import StemmeModelForm
+from core.uploads import ACCEPT, MediaKind
 from reflection.models import PracticeVideo, Reflection, TeamSession, TrainingDay
 
 
@@ -36,7 +37,10 @@ class ReflectionForm(StemmeModelForm):
 
 
 class VideoForm(StemmeModelForm):
-    upload = forms.FileField(label=_("The video (MP4, MOV or WebM)"))
+    upload = forms.FileField(
+        label=_("The video (MP4, MOV, WebM or MKV)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT[MediaKind.VIDEO]}),
+    )
 
     class Meta:
         model = PracticeVideo

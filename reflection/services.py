@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from cases.cpr import contains_cpr
-from core.media import MediaKind, clean_media
 from core.services import record_remove, save_recorded
+from core.uploads import MediaKind, clean_file
 from reflection.models import (
     PracticeVideo,
     Reflection,
@@ -66,7 +66,7 @@ def video_upload(
 ) -> PracticeVideo:
     """Store a practice video for the consultant to comment on. A real conversation needs the
     consent of the child and the custody holders first; the file is checked from its content
-    and the place it was filmed is blanked (core.media)."""
+    and stored without the place it was filmed or any other metadata (core.uploads)."""
     if kind == VideoKind.REAL and not (
         child_consent_on and custody_consent_on and consent_note.strip()
     ):
@@ -79,10 +79,8 @@ def video_upload(
     if consultant is None:
         raise ValidationError({"consultant": _("Choose the consultant who will comment.")})
     _check_consultant(actor, consultant)
-    media = clean_media(upload)
+    media = clean_file(upload, kinds=(MediaKind.VIDEO,))
     try:
-        if media.kind != MediaKind.VIDEO:
-            raise ValidationError(_("Upload a video (MP4, MOV or WebM)."))
         video = PracticeVideo(
             owner=actor,
             consultant=consultant,

@@ -439,7 +439,7 @@ STEMME_LIX_LIMITS = [
     (17, envint("STEMME_LIX_MAX_13_TO_17", 35)),
 ]
 
-# Uploaded images (drawings, later photos): checked from their content, re-encoded.
+# Uploaded images (photos, drawings): checked from their content, re-encoded (core.uploads).
 STEMME_MAX_IMAGE_BYTES = envint("STEMME_MAX_IMAGE_BYTES", 10_000_000)
 STEMME_MAX_IMAGE_PIXELS = envint("STEMME_MAX_IMAGE_PIXELS", 40_000_000)
 # Life book media besides photos: short videos, sound and documents, each type read from the
@@ -448,6 +448,8 @@ STEMME_MAX_VIDEO_BYTES = envint("STEMME_MAX_VIDEO_BYTES", 100_000_000)
 STEMME_MAX_AUDIO_BYTES = envint("STEMME_MAX_AUDIO_BYTES", 25_000_000)
 STEMME_MAX_DOCUMENT_BYTES = envint("STEMME_MAX_DOCUMENT_BYTES", 20_000_000)
 STEMME_MAX_UNZIPPED_BYTES = envint("STEMME_MAX_UNZIPPED_BYTES", 100_000_000)
+# How long ffmpeg may take to remux one video or sound file without its metadata (core.uploads).
+STEMME_MEDIA_TIMEOUT_SECONDS = envint("STEMME_MEDIA_TIMEOUT_SECONDS", 120)
 
 # The child's feedback: how long a link (or QR code) to answer stays valid, and how long the
 # caseworker's screen may stay handed over.
