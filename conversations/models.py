@@ -34,8 +34,9 @@ class ConversationStatus(models.TextChoices):
 
 
 class NotHeldReason(models.TextChoices):
-    # Barnets lov § 5, stk. 2-3: a refusal is lawful; so is waiving it where the child's age or
-    # circumstances weigh decisively against it, with the view obtained another way.
+    # Barnets lov § 5, stk. 3-4: a refusal is lawful; so is waiving the conversation (stk. 4)
+    # where the child's age or circumstances weigh decisively against it, with the view obtained
+    # another way.
     CHILD_REFUSED = "child_refused", _("The child did not want to talk")
     AGE_OR_CIRCUMSTANCES = (
         "age_or_circumstances",

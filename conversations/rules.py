@@ -80,12 +80,14 @@ def supervision_due_on(*, started_on: date, visits: Iterable[date], on: date) ->
     the insights.
 
     A placement needs STEMME_SUPERVISION_VISITS visits in every STEMME_SUPERVISION_WINDOW_MONTHS
-    months (two in every 12), counted only from the day it started:
-    - with at least that many visits held, the next is due when the oldest of the last two would
-      leave the window: 12 months after it (the day itself still counts);
+    months (by default two in every 12), counted only from the day it started:
+    - with at least that many visits held, the next is due when the oldest of the last that many
+      would leave the window: 12 months after it (the day itself still counts);
     - with fewer (a placement in its first year, or one whose visits were missed), the visits
       are due pro rata from the start: the first 6 months after it, the second 12 months after.
       A placement running 400 days with one visit 20 days ago was due a visit 35 days ago.
+    The law says "mindst to årlige tilsynsbesøg"; the pro rata first year is Stemme's reading for
+    a placement younger than a year (docs/LAW.md).
     """
     required = settings.STEMME_SUPERVISION_VISITS
     months = settings.STEMME_SUPERVISION_WINDOW_MONTHS
