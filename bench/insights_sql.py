@@ -74,15 +74,27 @@ SQL = {
     JOIN cases_measure me ON me.id = d.measure_id
     WHERE k.child_id IN ({KIDS}) AND d.removed_at IS NULL AND d.finalised_at IS NOT NULL
       AND me.kind IN {PLACEMENTS} AND d.plan_due BETWEEN %(s)s AND least(%(e)s, %(t)s)""",
+    # Barnets lov § 156, stk. 5 with the default settings (2 visits in every 12 months, pro rata
+    # in the first year): PostgreSQL's date + interval clamps to the month's end as add_months.
     "supervision_twice": f"""
-    SELECT count(*), count(*) FILTER (WHERE (
-        SELECT count(*) FROM conversations_conversation c
-        WHERE c.child_id = k.child_id AND c.kind = 'supervision' AND c.status = 'held'
-          AND c.removed_at IS NULL
-          AND (c.held_at {LOCAL} > %(e)s - 365 AND (c.held_at {LOCAL} <= %(e)s) >= 2)
-    FROM cases_measure me JOIN cases_case k ON k.id = me.case_id
-    WHERE k.child_id IN ({KIDS}) AND me.removed_at IS NULL AND me.kind IN {PLACEMENTS}
-      AND me.started_on <= %(e)s - 365 AND (me.ended_on IS NULL OR me.ended_on > %(e)s)""",
+    SELECT count(*), count(*) FILTER (WHERE CASE WHEN p.n >= 2
+        THEN (p.second + interval '12 months')::date
+        ELSE (p.started_on + (p.n + 1) * interval '6 months')::date END >= %(e)s)
+    FROM (
+        SELECT me.started_on, (
+            SELECT count(*) FROM conversations_conversation c
+            WHERE c.child_id = k.child_id AND c.kind = 'supervision' AND c.status = 'held'
+              AND c.removed_at IS NULL
+              AND (c.held_at {LOCAL} BETWEEN me.started_on AND %(e)s) AS n, (
+            SELECT (c.held_at {LOCAL} FROM conversations_conversation c
+            WHERE c.child_id = k.child_id AND c.kind = 'supervision' AND c.status = 'held'
+              AND c.removed_at IS NULL
+              AND (c.held_at {LOCAL} BETWEEN me.started_on AND %(e)s
+            ORDER BY c.held_at DESC OFFSET 1 LIMIT 1) AS second
+        FROM cases_measure me JOIN cases_case k ON k.id = me.case_id
+        WHERE k.child_id IN ({KIDS}) AND me.removed_at IS NULL AND me.kind IN {PLACEMENTS}
+          AND (me.started_on + interval '6 months')::date <= %(e)s
+          AND (me.ended_on IS NULL OR me.ended_on > %(e)s)) p""",
     "feedback_share": f"""
     SELECT count(*), count(*) FILTER (WHERE EXISTS (
         SELECT 1 FROM feedback_feedbackresponse r

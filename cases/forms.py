@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -58,6 +59,13 @@ class NetworkMemberForm(StemmeModelForm):
             "address",
             "birth_date",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Barnets lov § 6, stk. 4: the age is a setting, so the label reads it.
+        self.fields["birth_date"].help_text = _(
+            "Needed for a support person (bisidder), who must be at least %(age)d."
+        ) % {"age": settings.STEMME_BISIDDER_MIN_AGE}
 
 
 class ConcernReportForm(StemmeModelForm):

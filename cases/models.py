@@ -271,7 +271,8 @@ class Decision(KeptRecord):
         related_name="decisions",
         verbose_name=_("measure"),
     )
-    # Barnets lov § 47 / § 92: for a placement without consent the plan comes before the decision.
+    # Barnets lov § 91, stk. 2 (with § 47): for a placement without consent the plan comes before
+    # the decision.
     without_consent = models.BooleanField(_("placement without consent"), default=False)
     external_id = models.CharField(
         _("ID in the case system"), max_length=100, blank=True, db_index=True
@@ -313,8 +314,8 @@ class Decision(KeptRecord):
     @staticmethod
     def plan_due_for(decided_on: date, without_consent: bool) -> date:
         """The day the child's plan must be adopted by: Barnets lov § 91, within 3 months of the
-        decision on a measure; § 92 (with § 47), before the decision for a placement without
-        consent."""
+        decision on a measure; § 91, stk. 2 (with § 47), before the decision for a placement
+        without consent."""
         if without_consent:
             return decided_on
         return add_months(decided_on, settings.STEMME_PLAN_DEADLINE_MONTHS)

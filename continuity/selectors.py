@@ -1,6 +1,6 @@
 """Reads for continuity: caseloads and caseworkers per child."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -8,11 +8,15 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from continuity.models import AssignmentKind, CaseworkerAssignment
+from core.dates import months_back
 
 
 def continuity_window_start(now: datetime | None = None) -> datetime:
-    now = now or timezone.now()
-    return now - timedelta(days=round(settings.STEMME_CONTINUITY_WINDOW_MONTHS * 365.25 / 12))
+    """The start of the continuity window ("the last 12 months"), as core.dates counts it for the
+    insights too: local midnight of the same day STEMME_CONTINUITY_WINDOW_MONTHS months ago."""
+    today = timezone.localdate(now or timezone.now())
+    start = months_back(today, settings.STEMME_CONTINUITY_WINDOW_MONTHS)
+    return timezone.make_aware(datetime.combine(start, time.min))
 
 
 def caseworker_count(child, now: datetime | None = None) -> int:

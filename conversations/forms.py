@@ -1,9 +1,20 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from cases.models import ConcernReport, Decision, Measure
-from conversations.models import Conversation, NotHeldReason, Statement, Tool, ToolRecord, Wish
+from conversations.models import (
+    BisidderExclusionExtent,
+    BisidderExclusionGround,
+    Conversation,
+    NotHeldReason,
+    Statement,
+    Tool,
+    ToolRecord,
+    Wish,
+)
+from core import law
 from core.forms import StemmeModelForm
 from core.uploads import IMAGE_ACCEPT
 
@@ -52,8 +63,8 @@ class PrepareForm(StemmeModelForm):
         self.fields["concern_report"].queryset = ConcernReport.objects.filter(case__child=child)
         self.fields["measure"].queryset = Measure.objects.filter(case__child=child)
         self.fields["bisidder"].help_text = _(
-            "The child may bring a bisidder, who must be at least 15 (Barnets lov § 6)."
-        )
+            "The child may bring a bisidder, who must be at least %(age)d (%(reference)s)."
+        ) % {"age": settings.STEMME_BISIDDER_MIN_AGE, "reference": law.BISIDDER_AGE}
 
 
 class HeldForm(StemmeModelForm):
@@ -73,6 +84,42 @@ class NotHeldForm(forms.Form):
         label=_("How the child's view was obtained instead"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class BisidderToldForm(forms.Form):
+    """Barnets lov § 6, stk. 1."""
+
+    told_on = forms.DateField(
+        label=_("The child was told of the right to a bisidder on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    how = forms.CharField(
+        label=_("How the child was told"),
+        required=False,
+        max_length=300,
+        help_text=_("For example in the invitation, by phone, or at the start of the meeting."),
+    )
+
+
+class BisidderExclusionForm(forms.Form):
+    """Barnets lov § 6, stk. 2-3."""
+
+    ground = forms.ChoiceField(label=_("Ground"), choices=BisidderExclusionGround.choices)
+    extent = forms.ChoiceField(
+        label=_("Held without the bisidder"), choices=BisidderExclusionExtent.choices
+    )
+    part = forms.CharField(
+        label=_("Which part of the conversation"),
+        required=False,
+        max_length=300,
+        help_text=_("Only when part of the conversation is held without the bisidder."),
+    )
+    reason = forms.CharField(
+        label=_("The reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    decided_on = forms.DateField(
+        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

@@ -1,7 +1,8 @@
 """Conversations with the child (børnesamtaler): prepared with a clear frame, held with
 age-fitted tools, kept in the child's own words, and summarised to the child.
 
-Barnets lov § 5 (the child's view before every decision), § 6 (bisidder), §§ 20-21
+Barnets lov § 5 (the child's view before every decision), § 6 (bisidder: the child is told of
+the right, and a decision to hold a conversation without the bisidder keeps its ground), §§ 20-21
 (assessment, two caseworkers), § 137 (after a report of abuse), § 156 (supervision visits);
 Offentlighedsloven § 13 (what the child says is noted as soon as possible).
 """
@@ -33,13 +34,43 @@ class ConversationStatus(models.TextChoices):
 
 
 class NotHeldReason(models.TextChoices):
-    # Barnets lov § 5, stk. 2-3: a refusal is lawful; so is waiving it where the child's age or
-    # circumstances weigh decisively against it, with the view obtained another way.
+    # Barnets lov § 5, stk. 3-4: a refusal is lawful; so is waiving the conversation (stk. 4)
+    # where the child's age or circumstances weigh decisively against it, with the view obtained
+    # another way.
     CHILD_REFUSED = "child_refused", _("The child did not want to talk")
     AGE_OR_CIRCUMSTANCES = (
         "age_or_circumstances",
         _("The child's age or circumstances weighed decisively against it"),
     )
+
+
+class BisidderExclusionGround(models.TextChoices):
+    # Barnets lov § 6, stk. 2, 1. pkt.
+    WEIGHTY_INTERESTS = (
+        "weighty_interests",
+        _(
+            "The child's interest in a bisidder must give way to essential public or private "
+            "interests (Barnets lov § 6, stk. 2, 1st sentence)"
+        ),
+    )
+    # Barnets lov § 6, stk. 2, 2. pkt.
+    OTHER_INTERESTS = (
+        "other_interests",
+        _(
+            "There are specific reasons to believe the chosen bisidder will look after other "
+            "interests than the child's (Barnets lov § 6, stk. 2, 2nd sentence)"
+        ),
+    )
+    # Barnets lov § 6, stk. 3
+    UNRESERVED_VIEW = (
+        "unreserved_view",
+        _("It matters for hearing the child's unreserved view (Barnets lov § 6, stk. 3)"),
+    )
+
+
+class BisidderExclusionExtent(models.TextChoices):
+    WHOLE = "whole", _("The whole conversation")
+    PART = "part", _("Part of the conversation")
 
 
 class Conversation(KeptRecord):
@@ -79,6 +110,37 @@ class Conversation(KeptRecord):
         blank=True,
         related_name="+",
         verbose_name=_("support person (bisidder) invited"),
+    )
+    # Barnets lov § 6, stk. 1: the child is told of the right to a bisidder.
+    bisidder_right_told_on = models.DateField(
+        _("the child was told of the right to a bisidder on"), null=True, blank=True
+    )
+    bisidder_right_told_how = models.CharField(
+        _("how the child was told"), max_length=300, blank=True
+    )
+    # Barnets lov § 6, stk. 2-3: a decision to hold the conversation, or part of it, without the
+    # bisidder — on which ground, for how much of it, why, when and by whom.
+    bisidder_exclusion_extent = models.CharField(
+        _("held without the bisidder"),
+        max_length=10,
+        choices=BisidderExclusionExtent.choices,
+        blank=True,
+    )
+    bisidder_exclusion_ground = models.CharField(
+        _("ground"), max_length=20, choices=BisidderExclusionGround.choices, blank=True
+    )
+    bisidder_exclusion_part = models.CharField(
+        _("which part of the conversation"), max_length=300, blank=True
+    )
+    bisidder_exclusion_reason = models.TextField(_("the reason"), blank=True)
+    bisidder_exclusion_decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    bisidder_exclusion_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decision = models.ForeignKey(
         Decision,

@@ -3,21 +3,26 @@ children at once in a fixed number of queries (start page, child page, insights)
 
 - Barnets lov § 5: a conversation before every decision (held, or not held for a lawful reason).
 - Barnets lov § 137: a conversation after a report of concern about violence or abuse.
-- Barnets lov § 156: at least two supervision visits with a conversation a year in a placement.
+- Barnets lov § 156, stk. 5: at least two supervision visits with a conversation a year in a
+  placement, looking back as well as forward (`supervision_due_on`, which the insights use too).
 - Barnets lov §§ 95-96: a follow-up at the latest 3 months after support starts.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from math import ceil
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases.models import PLACEMENT_KINDS, ConcernReport, Decision, Measure
 from conversations.models import Conversation, ConversationKind, ConversationStatus
+from core import law
 from core.dates import add_months
 
 DONE = (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
@@ -69,6 +74,39 @@ def decision_has_conversation(decision) -> bool:
     )
 
 
+def supervision_due_on(*, started_on: date, visits: Iterable[date], on: date) -> date:
+    """Barnets lov § 156, stk. 5: the last day by which the next supervision visit must be held,
+    seen on the day `on` — overdue when it lies before `on`. The one rule for the due-lists and
+    the insights.
+
+    A placement needs STEMME_SUPERVISION_VISITS visits in every STEMME_SUPERVISION_WINDOW_MONTHS
+    months (by default two in every 12), counted only from the day it started:
+    - with at least that many visits held, the next is due when the oldest of the last that many
+      would leave the window: 12 months after it (the day itself still counts);
+    - with fewer (a placement in its first year, or one whose visits were missed), the visits
+      are due pro rata from the start: the first 6 months after it, the second 12 months after.
+      A placement running 400 days with one visit 20 days ago was due a visit 35 days ago.
+    The law says "mindst to årlige tilsynsbesøg"; the pro rata first year is Stemme's reading for
+    a placement younger than a year (docs/LAW.md).
+    """
+    required = settings.STEMME_SUPERVISION_VISITS
+    months = settings.STEMME_SUPERVISION_WINDOW_MONTHS
+    held = sorted((day for day in visits if started_on <= day <= on), reverse=True)
+    if len(held) >= required:
+        return add_months(held[required - 1], months)
+    return add_months(started_on, ceil((len(held) + 1) * months / required))
+
+
+def supervision_rule_label() -> str:
+    """The supervision rule in words, with the figures the settings hold now."""
+    visits = settings.STEMME_SUPERVISION_VISITS
+    return ngettext(
+        "Supervision visit with a conversation (%(n)d in every %(months)d months)",
+        "Supervision visits with a conversation (%(n)d in every %(months)d months)",
+        visits,
+    ) % {"n": visits, "months": settings.STEMME_SUPERVISION_WINDOW_MONTHS}
+
+
 def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Due]]:
     """{child id: the conversations due or overdue}, soonest first."""
     today = today or timezone.localdate()
@@ -114,7 +152,7 @@ def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Du
                 child_id,
                 ConversationKind.BEFORE_DECISION,
                 str(_("Conversation before the decision")),
-                "Barnets lov § 5",
+                str(law.CHILD_VIEW_BEFORE_DECISION),
                 decision["decided_on"],
                 about=decision["subject"],
                 decision_id=decision["pk"],
@@ -140,7 +178,7 @@ def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Du
                 child_id,
                 ConversationKind.AFTER_CONCERN,
                 str(_("Conversation after a report of violence or abuse")),
-                "Barnets lov § 137",
+                str(law.ABUSE_CONVERSATION),
                 report["received_on"] + abuse_days,
                 concern_report_id=report["pk"],
                 planned_id=planned(child_id, after),
@@ -161,18 +199,15 @@ def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Du
             visits = [
                 _day(c)
                 for c in conversations[child_id]
-                if c.kind == ConversationKind.SUPERVISION
-                and c.status == ConversationStatus.HELD
-                and _day(c) >= started
+                if c.kind == ConversationKind.SUPERVISION and c.status == ConversationStatus.HELD
             ]
-            since = max(visits, default=started)
             due[child_id].append(
                 Due(
                     child_id,
                     ConversationKind.SUPERVISION,
-                    str(_("Supervision visit with a conversation (two a year)")),
-                    "Barnets lov § 156",
-                    add_months(since, settings.STEMME_SUPERVISION_INTERVAL_MONTHS),
+                    supervision_rule_label(),
+                    str(law.SUPERVISION_VISITS),
+                    supervision_due_on(started_on=started, visits=visits, on=today),
                     about=measure["place"],
                     measure_id=measure["pk"],
                     planned_id=planned(child_id, lambda c: c.kind == ConversationKind.SUPERVISION),
@@ -193,7 +228,7 @@ def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Du
                     child_id,
                     ConversationKind.FOLLOW_UP,
                     str(_("First follow-up after support started")),
-                    "Barnets lov §§ 95-96",
+                    str(law.FOLLOW_UP),
                     first_follow_up,
                     about=measure["place"],
                     measure_id=measure["pk"],

@@ -1,7 +1,7 @@
 """Writes for conversations. A conversation is saved piece by piece as it is prepared, held
 and documented, so nothing half-written is ever lost; it stays a draft until marked held."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from api import webhooks
 from conversations.models import (
+    BisidderExclusionExtent,
+    BisidderExclusionGround,
     Conversation,
     ConversationKind,
     ConversationStatus,
@@ -33,7 +35,7 @@ def _check_preparation(conversation: Conversation) -> None:
     meeting_day = timezone.localtime(conversation.planned_at).date()
     bisidder = conversation.bisidder
     if bisidder is not None:
-        # Barnets lov § 6: a bisidder must be at least 15 years old.
+        # Barnets lov § 6, stk. 4: a bisidder must be at least 15 years old (a setting).
         if bisidder.child_id != child.pk:
             errors["bisidder"] = _("Choose a person from the child's own network.")
         elif bisidder.birth_date is None:
@@ -120,6 +122,66 @@ def conversation_mark_not_held(
     save_recorded(conversation, actor=actor)
     _announce_documented(conversation)
     return conversation
+
+
+@transaction.atomic
+def conversation_bisidder_right_told(
+    *, actor, conversation: Conversation, told_on: date, how: str = ""
+) -> Conversation:
+    """Barnets lov § 6, stk. 1: the municipality tells the child of the right to a bisidder;
+    record when and how."""
+    if told_on > timezone.localdate():
+        raise ValidationError({"told_on": _("The day cannot be in the future.")})
+    conversation.bisidder_right_told_on = told_on
+    conversation.bisidder_right_told_how = (how or "").strip()
+    return save_recorded(conversation, actor=actor)
+
+
+@transaction.atomic
+def conversation_bisidder_excluded(
+    *,
+    actor,
+    conversation: Conversation,
+    ground: str,
+    extent: str,
+    reason: str,
+    decided_on: date,
+    part: str = "",
+) -> Conversation:
+    """Barnets lov § 6, stk. 2-3: the decision to hold the conversation, or part of it, without
+    the bisidder — kept with its ground, its reason, when and by whom.
+
+    Stk. 2 sets the right aside (or the child's choice of bisidder) for the meeting as a whole;
+    only stk. 3 — to hear the child's unreserved view — excludes a bisidder from part of it."""
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = _("Write why the conversation is held without the bisidder.")
+    if extent == BisidderExclusionExtent.PART:
+        if ground != BisidderExclusionGround.UNRESERVED_VIEW:
+            errors["extent"] = _(
+                "Only to hear the child's unreserved view (§ 6, stk. 3) can the bisidder be left "
+                "out of part of the conversation. The other grounds concern the whole of it."
+            )
+        elif not (part or "").strip():
+            errors["part"] = _("Say which part of the conversation is held without the bisidder.")
+    if ground != BisidderExclusionGround.WEIGHTY_INTERESTS and conversation.bisidder is None:
+        errors["ground"] = _(
+            "Name the child's bisidder in the preparation first: this ground concerns a "
+            "particular bisidder."
+        )
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = _("The day cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    conversation.bisidder_exclusion_ground = ground
+    conversation.bisidder_exclusion_extent = extent
+    conversation.bisidder_exclusion_part = (
+        part.strip() if extent == BisidderExclusionExtent.PART else ""
+    )
+    conversation.bisidder_exclusion_reason = reason.strip()
+    conversation.bisidder_exclusion_decided_on = decided_on
+    conversation.bisidder_exclusion_decided_by = actor
+    return save_recorded(conversation, actor=actor)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ without metadata, who sees which statement, the readability check, and the child
 
 import io
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from conftest import make_child, make_conversation, make_user, png_bytes
 from conversations import services
 from conversations.models import Conversation, Statement, ToolRecord, Visibility
 from conversations.readability import lix, lix_limit
-from conversations.rules import due_conversations
+from conversations.rules import due_conversations, supervision_rule_label
 from conversations.visibility import statement_filter
 from core.dates import add_months
 
@@ -116,23 +117,75 @@ def test_abuse_report_overdue_the_day_after(child, caseworker, settings):
     assert _due(child, "after_concern")[0].is_overdue
 
 
-# --- Barnets lov § 156: two supervision visits a year in a placement
+# --- Barnets lov § 156, stk. 5: two supervision visits a year in a placement, looking back too
 
 
 def test_supervision_visit_due_six_months_after_placement(child, caseworker):
     started = add_months(TODAY(), -6)
     case_services.measure_add(actor=caseworker, child=child, kind="foster_care", started_on=started)
     [due] = _due(child, "supervision")
-    assert due.due_on == TODAY() and not due.is_overdue and due.reference == "Barnets lov § 156"
+    assert due.due_on == TODAY() and not due.is_overdue
+    assert due.reference == "Barnets lov § 156, stk. 5"
 
 
-def test_supervision_visit_overdue_a_day_later_and_restarted_by_a_visit(child, caseworker):
+def test_supervision_visit_overdue_a_day_later_and_the_second_due_a_year_after_the_start(
+    child, caseworker
+):
     started = add_months(TODAY(), -6) - timedelta(days=1)
     case_services.measure_add(actor=caseworker, child=child, kind="institution", started_on=started)
     assert _due(child, "supervision")[0].is_overdue
-    visit = TODAY() - timedelta(days=60)
-    _held(child, caseworker, visit, kind="supervision")
-    assert _due(child, "supervision")[0].due_on == add_months(visit, 6)
+    _held(child, caseworker, TODAY() - timedelta(days=60), kind="supervision")
+    # One visit: the second of the placement's first year is due 12 months after the start.
+    assert _due(child, "supervision")[0].due_on == add_months(started, 12)
+
+
+def test_a_long_placement_with_one_visit_lately_is_overdue(child, caseworker):
+    """400 days in a placement, one visit 20 days ago: fewer than two in the last 12 months."""
+    started = TODAY() - timedelta(days=400)
+    case_services.measure_add(actor=caseworker, child=child, kind="foster_care", started_on=started)
+    _held(child, caseworker, TODAY() - timedelta(days=20), kind="supervision")
+    [due] = _due(child, "supervision")
+    assert due.is_overdue and due.due_on == add_months(started, 12)
+
+
+@pytest.mark.parametrize(("days_before", "overdue"), [(0, False), (1, True)])
+def test_a_year_of_placement_with_one_visit_on_either_side_of_the_boundary(
+    child, caseworker, days_before, overdue
+):
+    started = add_months(TODAY(), -12) - timedelta(days=days_before)
+    case_services.measure_add(actor=caseworker, child=child, kind="foster_care", started_on=started)
+    _held(child, caseworker, TODAY() - timedelta(days=20), kind="supervision")
+    assert _due(child, "supervision")[0].is_overdue is overdue
+
+
+@pytest.mark.parametrize(("days_before", "overdue"), [(0, False), (1, True)])
+def test_two_visits_count_while_the_older_is_within_the_last_twelve_months(
+    child, caseworker, days_before, overdue
+):
+    case_services.measure_add(
+        actor=caseworker, child=child, kind="foster_care", started_on=add_months(TODAY(), -30)
+    )
+    older = add_months(TODAY(), -12) - timedelta(days=days_before)
+    _held(child, caseworker, older, kind="supervision")
+    _held(child, caseworker, TODAY() - timedelta(days=10), kind="supervision")
+    [due] = _due(child, "supervision")
+    assert due.is_overdue is overdue and due.due_on == add_months(older, 12)
+
+
+def test_visits_before_the_placement_started_do_not_count(child, caseworker):
+    _held(child, caseworker, TODAY() - timedelta(days=100), kind="supervision")
+    _held(child, caseworker, TODAY() - timedelta(days=90), kind="supervision")
+    started = TODAY() - timedelta(days=30)
+    case_services.measure_add(actor=caseworker, child=child, kind="foster_care", started_on=started)
+    assert _due(child, "supervision")[0].due_on == add_months(started, 6)
+
+
+def test_the_supervision_rule_reads_its_figures_from_the_settings(child, caseworker, settings):
+    settings.STEMME_SUPERVISION_VISITS = 4
+    started = add_months(TODAY(), -3)
+    case_services.measure_add(actor=caseworker, child=child, kind="foster_care", started_on=started)
+    [due] = _due(child, "supervision")
+    assert due.due_on == TODAY() and due.rule == supervision_rule_label() and "4" in due.rule
 
 
 def test_no_supervision_visits_for_support_at_home(child, caseworker):
@@ -459,3 +512,146 @@ def test_start_page_lists_conversations_due(child, caseworker, client_for):
     due = client_for(caseworker).get(reverse("cases:start")).context["conversations_due"]
     assert {d.kind for d in due} == {"supervision", "follow_up"}
     assert all(d.child_name == "Emmy Jensen" for d in due)
+
+
+# --- Barnets lov § 6: told of the right to a bisidder (stk. 1); held without one (stk. 2-3)
+
+
+class _Forms(HTMLParser):
+    """The forms of a page as a browser sees them: action -> {field: value}, and the options of
+    each select."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self.options, self._action, self._select = {}, {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._action = a.get("action")
+            self.forms[self._action] = {}
+        elif self._action and tag in ("input", "textarea") and a.get("name"):
+            self.forms[self._action][a["name"]] = a.get("value", "")
+        elif self._action and tag == "select":
+            self._select = a["name"]
+            self.forms[self._action][self._select] = ""
+            self.options[self._select] = []
+        elif self._select and tag == "option":
+            self.options[self._select].append(a.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._action = None
+        elif tag == "select":
+            self._select = None
+
+
+def _page_form(client, child, conversation, name):
+    page = client.get(reverse("conversations:detail", args=[child.pk, conversation.pk]))
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    action = reverse(f"conversations:{name}", args=[child.pk, conversation.pk])
+    return action, dict(parser.forms[action]), parser.options
+
+
+def test_the_child_told_of_the_right_to_a_bisidder_is_recorded_through_the_page(
+    child, caseworker, client_for
+):
+    client = client_for(caseworker)
+    conversation = _plan(child, caseworker)
+    page = client.get(reverse("conversations:detail", args=[child.pk, conversation.pk]))
+    assert "Barnets lov § 6, stk. 1" in page.content.decode()  # the missing notice
+    action, data, _options = _page_form(client, child, conversation, "bisidder_told")
+    data.update(
+        {"bisidder_told-told_on": str(TODAY() + timedelta(days=1)), "bisidder_told-how": "Brev"}
+    )
+    refused = client.post(action, data)
+    assert refused.status_code == 200 and "fremtiden" in refused.content.decode()
+    data["bisidder_told-told_on"] = str(TODAY())
+    assert client.post(action, data).status_code == 302
+    conversation.refresh_from_db()
+    assert conversation.bisidder_right_told_on == TODAY()
+    assert conversation.bisidder_right_told_how == "Brev"
+    assert conversation.history.first().history_user == caseworker
+    html = client.get(reverse("conversations:detail", args=[child.pk, conversation.pk]))
+    assert "Det er ikke noteret" not in html.content.decode()
+
+
+def test_a_conversation_without_the_bisidder_needs_its_ground_and_reason(
+    child, caseworker, client_for
+):
+    client = client_for(caseworker)
+    sara = _bisidder(child, caseworker, date(2000, 1, 1))
+    conversation = _plan(child, caseworker)
+    action, data, options = _page_form(client, child, conversation, "bisidder_excluded")
+    assert set(options["bisidder_excluded-ground"]) == {
+        "weighty_interests",
+        "other_interests",
+        "unreserved_view",
+    }
+    # Part of the conversation without the bisidder only to hear the child's unreserved view.
+    data.update(
+        {
+            "bisidder_excluded-ground": "weighty_interests",
+            "bisidder_excluded-extent": "part",
+            "bisidder_excluded-part": "",
+            "bisidder_excluded-reason": "",
+            "bisidder_excluded-decided_on": str(TODAY()),
+        }
+    )
+    response = client.post(action, data)
+    errors = response.context["bisidder_excluded_form"].errors
+    assert response.status_code == 200 and {"extent", "reason"} <= set(errors)
+    # A ground about the chosen bisidder needs the bisidder named first.
+    data.update(
+        {
+            "bisidder_excluded-ground": "unreserved_view",
+            "bisidder_excluded-reason": "Barnet skal kunne tale frit om hjemmet.",
+        }
+    )
+    response = client.post(action, data)
+    assert set(response.context["bisidder_excluded_form"].errors) == {"ground", "part"}
+    services.conversation_prepare(actor=caseworker, conversation=conversation, bisidder=sara)
+    data["bisidder_excluded-part"] = "Den sidste halve time"
+    assert client.post(action, data).status_code == 302
+    conversation.refresh_from_db()
+    assert (
+        conversation.bisidder_exclusion_ground,
+        conversation.bisidder_exclusion_extent,
+        conversation.bisidder_exclusion_part,
+        conversation.bisidder_exclusion_decided_by,
+        conversation.bisidder_exclusion_decided_on,
+    ) == ("unreserved_view", "part", "Den sidste halve time", caseworker, TODAY())
+    html = client.get(
+        reverse("conversations:detail", args=[child.pk, conversation.pk])
+    ).content.decode()
+    assert "Den sidste halve time" in html and "§ 6, stk. 3" in html
+
+
+def test_the_right_to_a_bisidder_can_be_set_aside_for_the_whole_conversation_only(
+    child, caseworker
+):
+    conversation = _plan(child, caseworker)
+    with pytest.raises(ValidationError) as error:
+        services.conversation_bisidder_excluded(
+            actor=caseworker,
+            conversation=conversation,
+            ground="weighty_interests",
+            extent="part",
+            part="Starten",
+            reason="Hensyn til en anden part.",
+            decided_on=TODAY(),
+        )
+    assert "extent" in error.value.error_dict
+    services.conversation_bisidder_excluded(
+        actor=caseworker,
+        conversation=conversation,
+        ground="weighty_interests",
+        extent="whole",
+        part="Starten",
+        reason="Hensyn til en anden part.",
+        decided_on=TODAY(),
+    )
+    conversation.refresh_from_db()
+    assert conversation.bisidder_exclusion_extent == "whole"
+    assert conversation.bisidder_exclusion_part == ""

@@ -17,6 +17,7 @@ from conversations.models import Conversation, ConversationKind, Tool
 from conversations.readability import lix_limit
 from conversations.tools import tools_for_age
 from conversations.visibility import statement_filter
+from core import law
 from core.files import private_download
 from core.forms import add_service_errors
 from core.services import record_remove
@@ -27,7 +28,14 @@ LINKS = {"decision": "decision", "concern_report": "concern_report", "measure": 
 def _conversation(child, conversation_id) -> Conversation:
     conversation = (
         Conversation.objects.filter(pk=conversation_id, child=child)
-        .select_related("second_caseworker", "bisidder", "decision", "concern_report", "measure")
+        .select_related(
+            "second_caseworker",
+            "bisidder",
+            "bisidder_exclusion_decided_by",
+            "decision",
+            "concern_report",
+            "measure",
+        )
         .first()
     )
     if conversation is None:
@@ -114,6 +122,26 @@ def _detail(request, child, conversation, status=200, **bound):
                 prefix="held",
             ),
             "not_held_form": bound.get("not_held") or forms.NotHeldForm(prefix="not_held"),
+            "bisidder_told_form": bound.get("bisidder_told")
+            or forms.BisidderToldForm(
+                prefix="bisidder_told",
+                initial={
+                    "told_on": conversation.bisidder_right_told_on,
+                    "how": conversation.bisidder_right_told_how,
+                },
+            ),
+            "bisidder_excluded_form": bound.get("bisidder_excluded")
+            or forms.BisidderExclusionForm(
+                prefix="bisidder_excluded",
+                initial={
+                    "ground": conversation.bisidder_exclusion_ground,
+                    "extent": conversation.bisidder_exclusion_extent,
+                    "part": conversation.bisidder_exclusion_part,
+                    "reason": conversation.bisidder_exclusion_reason,
+                    "decided_on": conversation.bisidder_exclusion_decided_on,
+                },
+            ),
+            "bisidder_right_reference": law.BISIDDER_RIGHT,
             "statement_form": bound.get("statement") or forms.StatementForm(prefix="statement"),
             "wish_form": bound.get("wish") or forms.WishForm(prefix="wish"),
             "summary_form": bound.get("summary")
@@ -175,6 +203,34 @@ def mark_not_held(request, child_id, conversation_id):
         "not_held",
         lambda c: forms.NotHeldForm(request.POST, prefix="not_held"),
         lambda c, data: services.conversation_mark_not_held(
+            actor=request.user, conversation=c, **data
+        ),
+    )
+
+
+@login_required
+def bisidder_told(request, child_id, conversation_id):
+    return _post(
+        request,
+        child_id,
+        conversation_id,
+        "bisidder_told",
+        lambda c: forms.BisidderToldForm(request.POST, prefix="bisidder_told"),
+        lambda c, data: services.conversation_bisidder_right_told(
+            actor=request.user, conversation=c, **data
+        ),
+    )
+
+
+@login_required
+def bisidder_excluded(request, child_id, conversation_id):
+    return _post(
+        request,
+        child_id,
+        conversation_id,
+        "bisidder_excluded",
+        lambda c: forms.BisidderExclusionForm(request.POST, prefix="bisidder_excluded"),
+        lambda c, data: services.conversation_bisidder_excluded(
             actor=request.user, conversation=c, **data
         ),
     )

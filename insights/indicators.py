@@ -33,7 +33,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Municipality, Role, User
 from cases.models import (
@@ -47,6 +49,9 @@ from cases.models import (
 )
 from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
 from conversations.models import Conversation, ConversationKind, ConversationStatus, Wish
+from conversations.rules import supervision_due_on
+from core import law
+from core.dates import months_back
 from feedback.models import FeedbackResponse, ItemAnswer, Outcome, Respondent
 from insights.models import SelfAssessment
 from lifebook.models import Entry
@@ -286,29 +291,53 @@ def _assessments(period):
     return Assessment.objects.filter(period.contains("completed_on"))
 
 
-def _placed_a_year(period):
-    """Placements open at the end of the period that had run for at least a year by then."""
-    return Measure.objects.filter(
-        kind__in=PLACEMENT_KINDS,
-        started_on__lte=period.end - timedelta(days=365),
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=period.end))
-
-
-def _two_supervisions(period) -> Q:
-    year_start = period.end - timedelta(days=365)
-    visits = (
+def _supervision_kept(population: Population, period: Period, unit: str) -> dict:
+    """Barnets lov § 156, stk. 5, by conversations.rules.supervision_due_on — the rule the
+    due-lists use: placements open at the end of the period whose first visit was due by then,
+    and those with no visit overdue at the end."""
+    end = period.end
+    placements = list(
+        Measure.objects.filter(
+            kind__in=PLACEMENT_KINDS,
+            case__child_id__in=population.children,
+            started_on__lte=end,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+        .values("pk", "case__child_id", "started_on")
+    )
+    visits: dict[int, list[date]] = {}
+    for child_id, day in (
         Conversation.objects.filter(
-            child_id=OuterRef("case__child_id"),
+            child_id__in={p["case__child_id"] for p in placements},
             kind=ConversationKind.SUPERVISION,
             status=ConversationStatus.HELD,
-            held_at__date__gt=year_start,
-            held_at__date__lte=period.end,
         )
-        .values("child_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2)
+        .annotate(day=_local_day("held_at"))
+        .filter(day__lte=end)
+        .values_list("child_id", "day")
+    ):
+        visits.setdefault(child_id, []).append(day)
+    counted, met = [], []
+    for placement in placements:
+        started = placement["started_on"]
+        if supervision_due_on(started_on=started, visits=[], on=end) > end:
+            continue  # no visit was due yet
+        counted.append(placement["pk"])
+        due = supervision_due_on(
+            started_on=started, visits=visits.get(placement["case__child_id"], []), on=end
+        )
+        if due >= end:
+            met.append(placement["pk"])
+    found = _grouped(
+        Measure.objects.filter(pk__in=counted),
+        "case__child_id",
+        unit,
+        "started_on",
+        counted=Count("pk"),
+        met=Count("pk", filter=Q(pk__in=met)),
+        people=Count("case__child_id", distinct=True),
     )
-    return Q(Exists(visits))
+    return {key: Figure(r["counted"], r["met"], r["people"]) for key, r in found.items()}
 
 
 def _measures_due_follow_up(period):
@@ -351,7 +380,7 @@ def _placements_due_plan(period):
 
 
 def _plan_in_time(period) -> Q:
-    """Barnets lov §§ 91-92, as plans.rules: a plan adopted by the due day, for this decision or
+    """Barnets lov § 91, as plans.rules: a plan adopted by the due day, for this decision or
     adopted on or after it."""
     plans = ChildPlan.objects.filter(
         child_id=OuterRef("case__child_id"),
@@ -418,13 +447,14 @@ def _joint_meeting(period) -> Q:
 
 
 def _caseworkers_per_child(population: Population, period: Period, unit: str) -> dict:
-    """Distinct fixed caseworkers per child over the year up to the end of the period."""
-    year_start = period.end - timedelta(days=365)
+    """Distinct fixed caseworkers per child over the continuity window (the last 12 months) up
+    to the end of the period, as continuity.selectors counts them for the child's page."""
+    window_start = months_back(period.end, settings.STEMME_CONTINUITY_WINDOW_MONTHS)
     rows = CaseworkerAssignment.objects.filter(
         child_id__in=population.children,
         kind=AssignmentKind.RESPONSIBLE,
         started_at__date__lte=period.end,
-    ).filter(Q(ended_at__isnull=True) | Q(ended_at__date__gt=year_start))
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=window_start))
     found = _grouped(
         rows,
         "child_id",
@@ -621,6 +651,121 @@ def _lifebook_overdue(population: Population, period: Period, unit: str) -> dict
     return {key: Figure(r["counted"], r["met"], r["people"]) for key, r in found.items()}
 
 
+def _shown(render: Callable[[], str]):
+    """A label rendered each time it is shown, so a figure in it is the setting's figure now."""
+    return lazy(render, str)()
+
+
+def _months(setting: str) -> int:
+    return getattr(settings, setting)
+
+
+def _assessments_on_time_name() -> str:
+    return ngettext(
+        "Assessments finished within %(n)d month",
+        "Assessments finished within %(n)d months",
+        _months("STEMME_ASSESSMENT_DEADLINE_MONTHS"),
+    ) % {"n": _months("STEMME_ASSESSMENT_DEADLINE_MONTHS")}
+
+
+def _assessments_on_time_definition() -> str:
+    return ngettext(
+        "Child-professional assessments finished in the period on or before their "
+        "deadline, %(n)d month after the need became known.",
+        "Child-professional assessments finished in the period on or before their "
+        "deadline, %(n)d months after the need became known.",
+        _months("STEMME_ASSESSMENT_DEADLINE_MONTHS"),
+    ) % {"n": _months("STEMME_ASSESSMENT_DEADLINE_MONTHS")}
+
+
+def _follow_up_on_time_name() -> str:
+    return ngettext(
+        "First follow-up within %(n)d month",
+        "First follow-up within %(n)d months",
+        _months("STEMME_FIRST_FOLLOW_UP_MONTHS"),
+    ) % {"n": _months("STEMME_FIRST_FOLLOW_UP_MONTHS")}
+
+
+def _follow_up_on_time_definition() -> str:
+    return ngettext(
+        "Measures whose first follow-up fell due in the period, where a follow-up "
+        "conversation was held (or not held for a recorded reason) or a follow-up was "
+        "recorded as held between the start of the measure and the due day, %(n)d month "
+        "after it started.",
+        "Measures whose first follow-up fell due in the period, where a follow-up "
+        "conversation was held (or not held for a recorded reason) or a follow-up was "
+        "recorded as held between the start of the measure and the due day, %(n)d months "
+        "after it started.",
+        _months("STEMME_FIRST_FOLLOW_UP_MONTHS"),
+    ) % {"n": _months("STEMME_FIRST_FOLLOW_UP_MONTHS")}
+
+
+def _plans_on_time_name() -> str:
+    return ngettext(
+        "Plans within %(n)d month",
+        "Plans within %(n)d months",
+        _months("STEMME_PLAN_DEADLINE_MONTHS"),
+    ) % {"n": _months("STEMME_PLAN_DEADLINE_MONTHS")}
+
+
+def _plans_on_time_definition() -> str:
+    return ngettext(
+        "Final decisions on a placement whose plan fell due in the period, where the "
+        "child's plan was adopted by the due day: %(n)d month after the decision, or "
+        "before it for a placement without consent.",
+        "Final decisions on a placement whose plan fell due in the period, where the "
+        "child's plan was adopted by the due day: %(n)d months after the decision, or "
+        "before it for a placement without consent.",
+        _months("STEMME_PLAN_DEADLINE_MONTHS"),
+    ) % {"n": _months("STEMME_PLAN_DEADLINE_MONTHS")}
+
+
+def _supervision_twice_name() -> str:
+    return ngettext(
+        "Placements with their supervision visit held in time (%(n)d in every %(months)d months)",
+        "Placements with their supervision visits held in time (%(n)d in every %(months)d months)",
+        _months("STEMME_SUPERVISION_VISITS"),
+    ) % {
+        "n": _months("STEMME_SUPERVISION_VISITS"),
+        "months": _months("STEMME_SUPERVISION_WINDOW_MONTHS"),
+    }
+
+
+def _supervision_twice_definition() -> str:
+    return ngettext(
+        "Placements open at the end of the period whose first supervision visit was due "
+        "by then, where no visit was overdue: %(n)d visit with a conversation held in "
+        "the last %(months)d months (pro rata from the start of the placement while it "
+        "is younger), the same rule as the due-lists.",
+        "Placements open at the end of the period whose first supervision visit was due "
+        "by then, where no visit was overdue: %(n)d visits with a conversation held in "
+        "the last %(months)d months (pro rata from the start of the placement while it "
+        "is younger), the same rule as the due-lists.",
+        _months("STEMME_SUPERVISION_VISITS"),
+    ) % {
+        "n": _months("STEMME_SUPERVISION_VISITS"),
+        "months": _months("STEMME_SUPERVISION_WINDOW_MONTHS"),
+    }
+
+
+def _caseworkers_per_child_name() -> str:
+    return ngettext(
+        "5. Continuity: fixed caseworkers per child in the last %(n)d month",
+        "5. Continuity: fixed caseworkers per child in the last %(n)d months",
+        _months("STEMME_CONTINUITY_WINDOW_MONTHS"),
+    ) % {"n": _months("STEMME_CONTINUITY_WINDOW_MONTHS")}
+
+
+def _caseworkers_per_child_definition() -> str:
+    return ngettext(
+        "Distinct fixed caseworkers per child over the last %(n)d month up to the end of "
+        "the period (1 is best).",
+        "Distinct fixed caseworkers per child over the last %(n)d months up to the end of "
+        "the period (1 is best).",
+        _months("STEMME_CONTINUITY_WINDOW_MONTHS"),
+    ) % {"n": _months("STEMME_CONTINUITY_WINDOW_MONTHS")}
+
+
 INDICATORS = [
     Indicator(
         "decisions_heard",
@@ -631,19 +776,16 @@ INDICATORS = [
             "before (linked to the decision, or a conversation before a decision within the "
             "window), or not held for a lawful reason that was recorded."
         ),
-        "Barnets lov § 5",
+        str(law.CHILD_VIEW_BEFORE_DECISION),
         "share",
         share(_final_decisions, "case__child_id", _heard_before, "decided_on"),
     ),
     Indicator(
         "assessments_on_time",
         Group.COMPLIANCE,
-        _("Assessments finished within 4 months"),
-        _(
-            "Child-professional assessments finished in the period on or before their "
-            "deadline, 4 months after the need became known."
-        ),
-        "Barnets lov § 20",
+        _shown(_assessments_on_time_name),
+        _shown(_assessments_on_time_definition),
+        str(law.ASSESSMENT_DEADLINE),
         "share",
         share(
             _assessments,
@@ -655,14 +797,9 @@ INDICATORS = [
     Indicator(
         "follow_up_on_time",
         Group.COMPLIANCE,
-        _("First follow-up within 3 months"),
-        _(
-            "Measures whose first follow-up fell due in the period, where a follow-up "
-            "conversation was held (or not held for a recorded reason) or a follow-up was "
-            "recorded as held between the start of the measure and the due day, 3 months after "
-            "it started."
-        ),
-        "Barnets lov §§ 95-96",
+        _shown(_follow_up_on_time_name),
+        _shown(_follow_up_on_time_definition),
+        str(law.FOLLOW_UP),
         "share",
         share(
             _measures_due_follow_up, "case__child_id", _followed_up_in_time, "first_follow_up_due"
@@ -671,27 +808,20 @@ INDICATORS = [
     Indicator(
         "plans_on_time",
         Group.COMPLIANCE,
-        _("Plans within 3 months"),
-        _(
-            "Final decisions on a placement whose plan fell due in the period, where the "
-            "child's plan was adopted by the due day: 3 months after the decision, or before it "
-            "for a placement without consent."
-        ),
-        "Barnets lov §§ 91-92",
+        _shown(_plans_on_time_name),
+        _shown(_plans_on_time_definition),
+        str(law.PLAN_DUE),
         "share",
         share(_placements_due_plan, "case__child_id", _plan_in_time, "plan_due"),
     ),
     Indicator(
         "supervision_twice",
         Group.COMPLIANCE,
-        _("Placed children with two supervision conversations in the last year"),
-        _(
-            "Placements open at the end of the period, running for at least a year, where two "
-            "or more supervision visits with a conversation were held in the last 365 days."
-        ),
-        "Barnets lov § 156",
+        _shown(_supervision_twice_name),
+        _shown(_supervision_twice_definition),
+        str(law.SUPERVISION_VISITS),
         "share",
-        share(_placed_a_year, "case__child_id", _two_supervisions, "started_on"),
+        _supervision_kept,
     ),
     Indicator(
         "feedback_share",
@@ -737,7 +867,7 @@ INDICATORS = [
             "Decisions made final in the period that were explained to the child in a version "
             "written for the child, with the day the child was told."
         ),
-        "Barnets lov § 5, Bedre Børneinddragelse",
+        f"{law.CHILD_VIEW_BEFORE_DECISION}, Bedre Børneinddragelse",
         "share",
         share(_final_decisions, "case__child_id", _told, "decided_on"),
     ),
@@ -758,7 +888,7 @@ INDICATORS = [
             "The child's wishes written down in the period that have an answer "
             "('you said – we did')."
         ),
-        "Barnets lov § 5, Bedre Børneinddragelse",
+        f"{law.CHILD_VIEW_BEFORE_DECISION}, Bedre Børneinddragelse",
         "share",
         share(_wishes, "child_id", _answered, "created_at"),
     ),
@@ -767,19 +897,16 @@ INDICATORS = [
         Group.OUTCOMES,
         _("4. Ownership: the child agrees with the plan"),
         _("Plans adopted in the period with the child's response, where the child agrees."),
-        "Barnets lov § 91, Bedre Børneinddragelse",
+        f"{law.PLAN_CONTENT}, Bedre Børneinddragelse",
         "share",
         share(_plans_responded, "child_id", _agrees, "adopted_on"),
     ),
     Indicator(
         "caseworkers_per_child",
         Group.OUTCOMES,
-        _("5. Continuity: fixed caseworkers per child in the last year"),
-        _(
-            "Distinct fixed caseworkers per child over the 365 days up to the end of the "
-            "period (1 is best)."
-        ),
-        "Barnets lov § 3 (fast myndighedsperson)",
+        _shown(_caseworkers_per_child_name),
+        _shown(_caseworkers_per_child_definition),
+        "Bedre Børneinddragelse",
         "ratio",
         _caseworkers_per_child,
     ),
@@ -803,7 +930,7 @@ INDICATORS = [
             "Decisions made final in the period with the child's view and how it was "
             "weighed written in."
         ),
-        "Barnets lov § 5",
+        str(law.CHILD_VIEW_BEFORE_DECISION),
         "share",
         share(_final_decisions, "case__child_id", _view_weighed, "decided_on"),
     ),
@@ -851,7 +978,7 @@ INDICATORS = [
         Group.WORKLOAD,
         _("Caseworker turnover"),
         _("Caseworkers employed during the period, and the share of them who left in it."),
-        "Barnets lov § 3 (fast myndighedsperson)",
+        "Bedre Børneinddragelse",
         "share",
         _turnover,
         snapshot=True,
@@ -874,7 +1001,7 @@ INDICATORS = [
         Group.WORKLOAD,
         _("Complaints received"),
         _("Complaints received in the period, from the child or on the child's behalf."),
-        "Barnets lov § 168",
+        f"{law.COMPLAINTS}; {law.COMPLAINT_DEADLINE}",
         "count",
         share(_complaints, "child_id", _everything, "received_on"),
     ),
@@ -883,7 +1010,7 @@ INDICATORS = [
         Group.WORKLOAD,
         _("Placement breakdowns"),
         _("Placements that ended in the period, and how many of them ended unplanned."),
-        "Barnets lov § 46",
+        f"{law.PLACEMENT_WITH_CONSENT}, {law.PLACEMENT_WITHOUT_CONSENT.section}",
         "share",
         share(_placements_ended, "case__child_id", _broke_down, "ended_on"),
     ),

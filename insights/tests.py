@@ -594,3 +594,99 @@ def test_the_remaining_indicators_against_a_hand_computed_set(
     )
     breakdowns = _figure("breakdowns", population)[None]
     assert (breakdowns.counted, breakdowns.met) == (2, 1)
+
+
+# --- Barnets lov § 156, stk. 5: the indicator and the due-lists are one rule
+
+TO_20_NOVEMBER = Period(date(2026, 1, 1), date(2026, 11, 20))
+
+
+def _visit(child, caseworker, day):
+    visit = _follow_up_talk(child, caseworker, day)
+    Conversation.objects.filter(pk=visit.pk).update(kind="supervision")
+    return visit
+
+
+@pytest.mark.parametrize(("days_before", "met"), [(0, 1), (1, 0)])
+def test_a_placement_younger_than_a_year_counts_once_its_first_visit_is_due(
+    municipality, caseworker, days_before, met
+):
+    from core.dates import add_months
+
+    child = make_child(municipality, caseworker, serial=150)
+    _measure(
+        caseworker,
+        child,
+        add_months(TO_20_NOVEMBER.end, -6) - timedelta(days=days_before),
+        kind="institution",
+    )
+    figure = _figure("supervision_twice", _children(child), TO_20_NOVEMBER)[None]
+    assert (figure.counted, figure.met) == (1, met)
+
+
+def test_a_placement_whose_first_visit_is_not_yet_due_is_not_counted(municipality, caseworker):
+    from core.dates import add_months
+
+    child = make_child(municipality, caseworker, serial=151)
+    _measure(
+        caseworker,
+        child,
+        add_months(TO_20_NOVEMBER.end, -6) + timedelta(days=1),
+        kind="institution",
+    )
+    assert _figure("supervision_twice", _children(child), TO_20_NOVEMBER)[None].counted == 0
+
+
+def test_the_supervision_indicator_agrees_with_the_due_list(municipality, caseworker):
+    """The same placements, seen today: what the due-list calls overdue the indicator counts as
+    not met — a placement of 400 days with one visit 20 days ago among them."""
+    from conversations.rules import due_conversations
+
+    today = timezone.localdate()
+    cases = [  # (days placed, days since each visit)
+        (400, [20]),
+        (400, [20, 300]),
+        (400, [20, 380]),
+        (200, []),
+        (200, [10]),
+        (100, []),
+        (800, [100, 200]),
+    ]
+    children = []
+    for serial, (placed, visits) in enumerate(cases, start=160):
+        child = make_child(municipality, caseworker, serial=serial)
+        _measure(caseworker, child, today - timedelta(days=placed), kind="foster_care")
+        for days in visits:
+            _visit(child, caseworker, today - timedelta(days=days))
+        children.append(child)
+    due = due_conversations([c.pk for c in children])
+    overdue = sum(
+        1 for c in children for d in due.get(c.pk, []) if d.kind == "supervision" and d.is_overdue
+    )
+    figure = _figure("supervision_twice", _children(*children), Period(today, today))[None]
+    assert overdue == 3  # 400 days with one visit; 380 days ago is out; 200 days with none
+    assert (figure.counted, figure.counted - figure.met) == (6, overdue)
+
+
+# --- Labels state the figures the settings hold
+
+
+def test_indicator_labels_follow_the_settings(settings, caseworker, client_for, head):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert str(BY_KEY["assessments_on_time"].name) == "Assessments finished within 4 months"
+        settings.STEMME_ASSESSMENT_DEADLINE_MONTHS = 5
+        settings.STEMME_FIRST_FOLLOW_UP_MONTHS = 2
+        settings.STEMME_PLAN_DEADLINE_MONTHS = 1
+        settings.STEMME_SUPERVISION_VISITS = 3
+        settings.STEMME_CONTINUITY_WINDOW_MONTHS = 24
+        assert str(BY_KEY["assessments_on_time"].name) == "Assessments finished within 5 months"
+        assert "5 months after" in str(BY_KEY["assessments_on_time"].definition)
+        assert str(BY_KEY["follow_up_on_time"].name) == "First follow-up within 2 months"
+        assert str(BY_KEY["plans_on_time"].name) == "Plans within 1 month"
+        assert "3 in every 12 months" in str(BY_KEY["supervision_twice"].name)
+        assert "last 24 months" in str(BY_KEY["caseworkers_per_child"].name)
+    html = client_for(head).get(reverse("insights:dashboard")).content.decode()
+    assert "inden for 5 måneder" in html and "inden for 4 måneder" not in html
+    assert "inden for 1 måned" in html

@@ -1,7 +1,8 @@
 """The child's view in decisions, "you said – we did", and complaints.
 
 Barnets lov § 5 (the child's view before every decision), § 3 (from 10 the child is a party),
-§ 141 (the right to see one's file), and the child's right to complain.
+forvaltningsloven § 9 (the right to see one's file), and the child's right to complain
+(Barnets lov §§ 144-150).
 """
 
 from django.conf import settings

@@ -1,7 +1,7 @@
 """When the child's plan is due (settings carry the figures; laws change).
 
 - Barnets lov § 91: within 3 months of the decision on a measure; mandatory for placements.
-- Barnets lov § 92 (with § 47): before the decision for a placement without consent.
+- Barnets lov § 91, stk. 2 (with § 47): before the decision for a placement without consent.
 - Barnets lov § 108: from 16 the plan is an ungeplan (youth plan).
 """
 
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases.models import PLACEMENT_KINDS, Decision
+from core import law
 from plans.models import ChildPlan, PlanKind
 
 
@@ -69,7 +70,11 @@ def plans_due(child_ids, today: date | None = None) -> dict[int, list[PlanDue]]:
                 decision_id=decision["pk"],
                 due_on=decision["plan_due"],
                 mandatory=placement,
-                reference="Barnets lov § 92" if decision["without_consent"] else "Barnets lov § 91",
+                reference=str(
+                    law.PLAN_BEFORE_PLACEMENT_WITHOUT_CONSENT
+                    if decision["without_consent"]
+                    else law.PLAN_DUE
+                ),
                 about=decision["subject"],
             )
         )

@@ -120,7 +120,7 @@ def test_complaint_guidance_with_the_deadline_for_a_child_of_ten(
     html = page.content.decode()
     deadline = decision.decided_on + timedelta(weeks=settings.STEMME_COMPLAINT_WEEKS)
     assert deadline == date(2026, 11, 30)
-    assert "30. november 2026" in html and "§ 141" in html
+    assert "30. november 2026" in html and "forvaltningsloven § 9" in html
 
 
 def test_no_complaint_guidance_for_a_child_under_ten(municipality, caseworker, client_for):
@@ -133,7 +133,7 @@ def test_no_complaint_guidance_for_a_child_under_ten(municipality, caseworker, c
         .get(reverse("plans:decision", args=[small.pk, decision.pk]))
         .content.decode()
     )
-    assert "§ 141" not in html
+    assert "forvaltningsloven § 9" not in html
 
 
 def test_the_guard_through_the_page_shows_why(child, caseworker, client_for):
@@ -276,7 +276,7 @@ def test_plan_before_the_decision_for_a_placement_without_consent(child, casewor
     [due] = plans_due([child.pk])[child.pk]
     assert (
         due.due_on == decided == Decision.plan_due_for(decided, True)
-        and due.reference == "Barnets lov § 92"
+        and due.reference == "Barnets lov § 91, stk. 2"
     )
 
 
@@ -358,7 +358,7 @@ def test_the_decision_pdf_carries_the_childs_view_and_complaint_guidance(
     )
     text = _pdf_text(response.content)
     assert "Emma vil gerne have en voksen at tale med." in text
-    assert "141" in text  # Emma is 12: her own rights are in the letter
+    assert "forvaltningsloven § 9" in text  # Emma is 12: her own rights are in the letter
 
 
 def test_a_statement_in_the_childs_words_can_be_answered_too(child, caseworker, client_for):

@@ -144,7 +144,7 @@ class TalkRequest(KeptRecord):
 
 class MeetingPreparation(KeptRecord):
     """What the child wants to talk about at the next meeting, and who they want with them
-    (a bisidder, Barnets lov § 48). The caseworker sees it when preparing the meeting."""
+    (a bisidder, Barnets lov § 6). The caseworker sees it when preparing the meeting."""
 
     conversation = models.OneToOneField(
         "conversations.Conversation",

@@ -309,7 +309,8 @@ def child_respond(
 
 @transaction.atomic
 def complain(*, actor, child, decision, text: str) -> Complaint:
-    """A party from 10 complains about a decision (Barnets lov § 168, 4 weeks). The complaint
+    """A party from 10 complains about a decision (Barnets lov §§ 144-150; the deadline is
+    retssikkerhedsloven § 67, stk. 1). The complaint
     is recorded on the case as received today, and the caseworker is told at once: the
     municipality reconsiders the decision before it goes to the appeals board."""
     if not decision.child_is_party():

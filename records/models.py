@@ -63,7 +63,7 @@ class TransferredRecord(models.Model):
 
 class Withheld(models.Model):
     """A record (or its content) withheld from the person's own file because it is another
-    person's confidential information (forvaltningsloven § 15; Barnets lov § 3 on the child's
+    person's confidential information (forvaltningsloven §§ 15-15 b; Barnets lov § 3 on the child's
     access to the file). The file shows that something was withheld, and why. Lifted by
     setting `lifted_at`, never by deleting."""
 

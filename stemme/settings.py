@@ -422,9 +422,11 @@ STEMME_ABUSE_CONVERSATION_DAYS = envint("STEMME_ABUSE_CONVERSATION_DAYS", 7)
 # days before it (or linked to it).
 STEMME_DECISION_CONVERSATION_WINDOW_DAYS = envint("STEMME_DECISION_CONVERSATION_WINDOW_DAYS", 90)
 
-# Barnets lov § 156: at least two supervision visits with a conversation a year for a placed
-# child, so the next one is due this many months after the last.
-STEMME_SUPERVISION_INTERVAL_MONTHS = envint("STEMME_SUPERVISION_INTERVAL_MONTHS", 6)
+# Barnets lov § 156, stk. 5: at least two supervision visits a year at the placement, where the
+# municipality talks with the child. Stemme holds every placement to this many visits in each
+# window of this many months (pro rata in a placement's first window: conversations.rules).
+STEMME_SUPERVISION_VISITS = envint("STEMME_SUPERVISION_VISITS", 2)
+STEMME_SUPERVISION_WINDOW_MONTHS = envint("STEMME_SUPERVISION_WINDOW_MONTHS", 12)
 
 # How far back the due-lists look for decisions, reports and measures still to act on.
 STEMME_DUE_LOOKBACK_DAYS = envint("STEMME_DUE_LOOKBACK_DAYS", 365)
@@ -456,15 +458,16 @@ STEMME_MEDIA_TIMEOUT_SECONDS = envint("STEMME_MEDIA_TIMEOUT_SECONDS", 120)
 STEMME_FEEDBACK_LINK_HOURS = envint("STEMME_FEEDBACK_LINK_HOURS", 72)
 STEMME_FEEDBACK_SCREEN_HOURS = envint("STEMME_FEEDBACK_SCREEN_HOURS", 2)
 
-# Barnets lov § 3: from this age the child is a party: may complain about decisions and see
-# their own file (§ 141), and is told so.
+# Barnets lov § 3: from this age the child is a party in the cases § 3 lists: may complain about
+# decisions (§§ 144-150) and see their own file (forvaltningsloven § 9).
 STEMME_PARTY_AGE = envint("STEMME_PARTY_AGE", 10)
 
-# How long after a decision a complaint may be made (Barnets lov § 168: 4 weeks).
+# How long a party has to complain (retssikkerhedsloven § 67, stk. 1: 4 weeks from being told).
 STEMME_COMPLAINT_WEEKS = envint("STEMME_COMPLAINT_WEEKS", 4)
 
 # Barnets lov § 91: the child's plan within 3 months of the decision (mandatory for placements);
-# § 92 / § 47: before the decision for a placement without consent; § 108: an ungeplan from 16.
+# § 91, stk. 2 (with § 47): before the decision for a placement without consent; § 108: an
+# ungeplan from 16.
 STEMME_PLAN_DEADLINE_MONTHS = envint("STEMME_PLAN_DEADLINE_MONTHS", 3)
 STEMME_YOUTH_PLAN_AGE = envint("STEMME_YOUTH_PLAN_AGE", 16)
 
