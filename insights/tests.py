@@ -594,3 +594,31 @@ def test_the_remaining_indicators_against_a_hand_computed_set(
     )
     breakdowns = _figure("breakdowns", population)[None]
     assert (breakdowns.counted, breakdowns.met) == (2, 1)
+
+
+@pytest.mark.parametrize(("held_days_after", "heard"), [(0, 1), (1, 0), (5, 0)])
+def test_a_conversation_after_the_decision_is_not_heard_before_it(
+    child, caseworker, held_days_after, heard
+):
+    """Barnets lov § 5, the same rule as the finality guard: linked but held after the decision
+    date does not count; held on the decision day does."""
+    from conversations.rules import decision_has_conversation
+
+    decided = date(2026, 3, 10)
+    decision = Decision.objects.create(
+        case=current_case(child), decided_on=decided, subject="x", finalised_at=_aware(decided)
+    )
+    held = _aware(decided + timedelta(days=held_days_after))
+    Conversation.objects.create(
+        child=child,
+        kind="before_decision",
+        status="held",
+        planned_at=held,
+        held_at=held,
+        place="x",
+        decision=decision,
+        created_by=caseworker,
+    )
+    figure = _figure("decisions_heard", _children(child))[None]
+    assert (figure.counted, figure.met) == (1, heard)
+    assert decision_has_conversation(decision) is bool(heard)

@@ -382,3 +382,26 @@ def test_a_statement_in_the_childs_words_can_be_answered_too(child, caseworker, 
     assert answer.what_the_child_said == "Jeg vil bo hos mor."
     with pytest.raises(ValidationError):
         services.wish_answer(actor=caseworker, outcome="done", answer_to_child="Ja, det gør vi.")
+
+
+def _at_noon(day):
+    return timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 12, 0))
+
+
+@pytest.mark.parametrize(("held_days_after", "counts"), [(0, True), (1, False), (5, False)])
+def test_only_a_conversation_on_or_before_the_decision_date_counts_as_before_it(
+    child, caseworker, held_days_after, counts
+):
+    """Barnets lov § 5: a conversation linked to the decision but held after it is not one
+    before it; one held on the decision day is."""
+    decided_on = timezone.localdate() - timedelta(days=10)
+    decision = _view(_decision(child, caseworker, decided_on=decided_on), caseworker)
+    make_conversation(
+        child,
+        caseworker,
+        kind="before_decision",
+        decision=decision,
+        planned_at=_at_noon(decided_on + timedelta(days=held_days_after)),
+    )
+    problems = services.finality_problems(decision)
+    assert any("§ 5" in problem for problem in problems) is not counts
