@@ -66,12 +66,15 @@ def conversation_before(decision_id: int, decided_on: date, conversation) -> boo
     )
 
 
-def conversations_heard_before(*, decision_id, child_id, decided_on) -> QuerySet[Conversation]:
+def conversations_heard_before(
+    *, decision_id, child_id, decided_on, replaces_id=None
+) -> QuerySet[Conversation]:
     """Barnets lov § 5 — the one rule for "the child was heard before the decision", used by the
     finality guard, the due lists and the `decisions_heard` indicator alike: a conversation of
     the child held (or not held for a recorded lawful reason) *on or before* the decision date,
     linked to the decision or a conversation before a decision within the window. A
     conversation after the decision is not a conversation before it, even when linked to it.
+    A correction (`replaces_id`) keeps the conversations linked to the decision it replaces.
 
     The arguments are values (one decision) or `OuterRef`s (many decisions, in SQL)."""
     window = timedelta(days=settings.STEMME_DECISION_CONVERSATION_WINDOW_DAYS)
@@ -79,13 +82,14 @@ def conversations_heard_before(*, decision_id, child_id, decided_on) -> QuerySet
         since = decided_on - window
     else:
         since = ExpressionWrapper(decided_on - window, output_field=DateField())
+    counts = Q(decision_id=decision_id) | Q(kind=ConversationKind.BEFORE_DECISION, day__gte=since)
+    if replaces_id is not None:
+        counts |= Q(decision_id=replaces_id)
     return (
         Conversation.objects.filter(child_id=child_id, status__in=DONE)
         .annotate(day=TruncDate(Coalesce("held_at", "planned_at"), tzinfo=_zone()))
         .filter(day__lte=decided_on)
-        .filter(
-            Q(decision_id=decision_id) | Q(kind=ConversationKind.BEFORE_DECISION, day__gte=since)
-        )
+        .filter(counts)
     )
 
 
@@ -96,6 +100,7 @@ def decision_heard_before(decision_id="pk", child_id="case__child_id", decided_o
             decision_id=OuterRef(decision_id),
             child_id=OuterRef(child_id),
             decided_on=OuterRef(decided_on),
+            replaces_id=OuterRef("replaces_id"),
         )
     )
 
@@ -103,7 +108,10 @@ def decision_heard_before(decision_id="pk", child_id="case__child_id", decided_o
 def decision_has_conversation(decision) -> bool:
     """A conversation was held before the decision, or not held for a lawful, recorded reason."""
     return conversations_heard_before(
-        decision_id=decision.pk, child_id=decision.case.child_id, decided_on=decision.decided_on
+        decision_id=decision.pk,
+        child_id=decision.case.child_id,
+        decided_on=decision.decided_on,
+        replaces_id=decision.replaces_id,
     ).exists()
 
 
