@@ -18,6 +18,7 @@ from PIL import Image
 from weasyprint import HTML
 
 from accounts.models import Municipality, Role, Team, User
+from cases import services as case_services
 from cases.cpr import make_cpr
 from cases.models import (
     Assessment,
@@ -35,10 +36,12 @@ from cases.models import (
     Relation,
 )
 from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
+from conversations import services as conversation_services
 from conversations.models import (
     Conversation,
     ConversationKind,
     ConversationStatus,
+    NotHeldReason,
     Statement,
     Tool,
     ToolRecord,
@@ -51,6 +54,7 @@ from insights import models as insight_models
 from insights import services as insight_services
 from lifebook import services as lifebook_services
 from lifebook.models import Entry
+from plans import services as plan_services
 from plans.models import ChildPlan, Complaint, PlanGoal, WishAnswer
 from plans.rules import plan_kind_for_age
 from portal import services as portal_services
@@ -90,6 +94,8 @@ PORTAL_CHILDREN = [
     ("Malik", "Aziz", 15, "UNGE-HEJ3-3579", "3579"),
     ("Maja", "Friis", 19, "MAJA-HEJ4-4682", "4682"),
 ]
+# The explanation of a decision for any child, also the youngest (LIX well under every limit).
+EXPLANATION = "Du får hjælp. Den skal gøre det let for dig."
 # How many of the 60 children each caseworker holds; Rikke is over the threshold of 25.
 CASELOAD = {"rikke": 27, "jonas": 11, "amira": 8, "mette": 9, "soren": 5}
 
@@ -322,6 +328,59 @@ class Command(BaseCommand):
     def _at(self, day):
         return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
+    def _hear_and_decide(
+        self,
+        decision,
+        *,
+        actor,
+        heard: str = "held",
+        days_before: int = 7,
+        childs_view: str = "Barnet har fortalt, hvad det selv ønsker.",
+        how_weighed: str = "Barnets ønske er vægtet i valget.",
+        explanation: str = EXPLANATION,
+        told_on=None,
+        told_how: str = "Fortalt ved besøg",
+        final: bool = True,
+    ):
+        """What a caseworker does before a decision is final, through the same services: a
+        conversation before it, linked to it (held, or refused by the child — both lawful,
+        Barnets lov § 5), the child's view, how it was weighed and the explanation, the guard
+        (`decision_make_final`), and when the child was told (retssikkerhedsloven § 67)."""
+        child = decision.case.child
+        if heard:
+            conversation = conversation_services.conversation_plan(
+                actor=actor,
+                child=child,
+                kind=ConversationKind.BEFORE_DECISION,
+                planned_at=self._at(decision.decided_on - timedelta(days=days_before)),
+                place=self.rng.choice(["Skolen", "Hjemme", "Rådhuset"]),
+                decision=decision,
+            )
+            if heard == "held":
+                conversation_services.conversation_mark_held(
+                    actor=actor, conversation=conversation, held_at=conversation.planned_at
+                )
+            else:
+                conversation_services.conversation_mark_not_held(
+                    actor=actor, conversation=conversation, reason=NotHeldReason.CHILD_REFUSED
+                )
+        plan_services.decision_record_childs_view(
+            actor=actor,
+            decision=decision,
+            childs_view=childs_view,
+            how_weighed=how_weighed,
+            differs_from_wish=False,
+            why_differs="",
+            explanation_for_child=explanation,
+        )
+        if final:
+            decision = plan_services.decision_make_final(actor=actor, decision=decision)
+        if told_on is not None:
+            plan_services.decision_notice_record(
+                actor=actor, decision=decision, told_on=told_on, told_how=told_how
+            )
+        return decision
+
     def _child(self, municipality, caseworker, index):
         rng, today = self.rng, self.today
         age_days = rng.randint(60, 17 * 365 + 300)
@@ -366,7 +425,7 @@ class Command(BaseCommand):
         )
 
         self._network(child, last)
-        self._course(child, case, index)
+        self._course(child, case, index, caseworker)
         return child
 
     def _network(self, child, last):
@@ -408,7 +467,7 @@ class Command(BaseCommand):
             )
         return mother
 
-    def _course(self, child, case, index):
+    def _course(self, child, case, index, caseworker):
         rng, today = self.rng, self.today
         situation = rng.choices(
             ["home_support", "foster_care", "institution", "new_concern", "assessment"],
@@ -479,10 +538,12 @@ class Command(BaseCommand):
             case=case, kind=kind, place=place, started_on=support_start
         )
         self.placements[child.pk] = measure
-        Decision.objects.create(
+        # A draft until `_practice` hears the child and makes it final, as a caseworker would.
+        case_services.decision_add(
+            actor=caseworker,
+            child=child,
             case=case,
             decided_on=support_start - timedelta(days=3),
-            finalised_at=self._at(support_start - timedelta(days=3)),
             subject=f"Bevilling: {measure.get_kind_display().lower()}",
             measure=measure,
         )
@@ -623,16 +684,20 @@ class Command(BaseCommand):
         wish = Wish.objects.create(
             conversation=conversation, child=child, text="Jeg vil se min bror hver uge"
         )
-        decision = Decision.objects.create(
-            case=case,
-            decided_on=today - timedelta(days=6),
-            subject="Samvær med bror",
-            finalised_at=timezone.now() - timedelta(days=6),
+        decision = self._hear_and_decide(
+            case_services.decision_add(
+                actor=rikke,
+                child=child,
+                case=case,
+                decided_on=today - timedelta(days=6),
+                subject="Samvær med bror",
+            ),
+            actor=rikke,
+            days_before=2,
             childs_view="Barnet ønsker at se sin bror hver uge.",
             how_weighed="Barnets ønske er fulgt.",
-            explanation_for_child="Du må se din bror hver onsdag. Plejefamilien kører dig.",
-            child_told_on=today - timedelta(days=5),
-            child_told_how="Fortalt ved besøg",
+            explanation="Du må se din bror hver onsdag. Plejefamilien kører dig.",
+            told_on=today - timedelta(days=5),
         )
         WishAnswer.objects.create(
             wish=wish,
@@ -921,27 +986,21 @@ class Command(BaseCommand):
         for decision in decisions.order_by("pk"):
             child = decision.case.child
             caseworker = staff.get(holders.get(child.pk)) or self.users["rikke"]
-            if rng.random() < 0.7:
-                held = self._at(decision.decided_on - timedelta(days=rng.randint(5, 30)))
-                Conversation.objects.create(
-                    child=child,
-                    kind=ConversationKind.BEFORE_DECISION,
-                    status=ConversationStatus.HELD,
-                    planned_at=held,
-                    held_at=held,
-                    place=rng.choice(["Skolen", "Hjemme", "Rådhuset"]),
-                    decision=decision,
-                    created_by=caseworker,
-                )
-                told = rng.random() < 0.6
-                Decision.objects.filter(pk=decision.pk).update(
-                    childs_view="Barnet har fortalt, hvad det selv ønsker.",
-                    how_weighed="Barnets ønske er vægtet i valget af indsats.",
-                    explanation_for_child="Du får hjælp, så det bliver lettere derhjemme."
-                    if told
-                    else "",
-                    child_told_on=decision.decided_on + timedelta(days=2) if told else None,
-                )
+            # Most children were heard before the decision; some refused to talk (lawful, and
+            # recorded); for a few the conversation is still to come, so the decision is a
+            # draft the guard will not let be final yet.
+            heard = rng.random() < 0.7 and "held"
+            if not heard:
+                heard = "refused" if rng.random() < 0.5 else ""
+            told = rng.random() < 0.6
+            self._hear_and_decide(
+                decision,
+                actor=caseworker,
+                heard=heard,
+                days_before=rng.randint(5, 30),
+                told_on=decision.decided_on + timedelta(days=2) if told and heard else None,
+                final=bool(heard),
+            )
             measure = decision.measure
             if not measure.is_placement:
                 continue
@@ -982,16 +1041,21 @@ class Command(BaseCommand):
             return
         answered = wishes[0]
         child = answered.child
-        decision = Decision.objects.create(
-            case=child.cases.get(),
-            decided_on=self.today - timedelta(days=5),
-            subject="Bevilling: mere samvær med mormor",
-            finalised_at=timezone.now() - timedelta(days=5),
+        decision = self._hear_and_decide(
+            case_services.decision_add(
+                actor=rikke,
+                child=child,
+                case=child.cases.get(),
+                decided_on=self.today - timedelta(days=5),
+                subject="Bevilling: mere samvær med mormor",
+            ),
+            actor=rikke,
+            days_before=2,
             childs_view="Barnet vil gerne være mere hos mormor.",
             how_weighed="Barnets ønske er fulgt fuldt ud.",
-            explanation_for_child="Du må være hos mormor hver anden weekend.",
-            child_told_on=self.today - timedelta(days=4),
-            child_told_how="Fortalt ved besøg i hjemmet",
+            explanation="Du må være hos mormor hver anden weekend.",
+            told_on=self.today - timedelta(days=4),
+            told_how="Fortalt ved besøg i hjemmet",
         )
         WishAnswer.objects.create(
             wish=answered,
@@ -1029,13 +1093,20 @@ class Command(BaseCommand):
         )
         # A draft without any conversation before it: the guard refuses to make it final.
         draft_child = wishes[1].child
-        Decision.objects.create(
-            case=draft_child.cases.get(),
-            decided_on=self.today,
-            subject="Bevilling: kontaktperson",
+        self._hear_and_decide(
+            case_services.decision_add(
+                actor=rikke,
+                child=draft_child,
+                case=draft_child.cases.get(),
+                decided_on=self.today,
+                subject="Bevilling: kontaktperson",
+            ),
+            actor=rikke,
+            heard="",
             childs_view="Barnet har sagt, at det gerne vil have en voksen at tale med.",
             how_weighed="Ønsket taler for en kontaktperson.",
-            explanation_for_child="Du får en voksen, du kan tale med hver uge.",
+            explanation="Du får en voksen, du kan tale med hver uge.",
+            final=False,
         )
 
     def _lifebooks(self):
