@@ -367,6 +367,11 @@ def make_portal_story(child, caseworker) -> dict:
         finalised_at=timezone.now(),
         explanation_for_child="Du må besøge mor hver fredag.",
     )
+    from plans.services import decision_notice_record
+
+    decision_notice_record(
+        actor=caseworker, decision=final, told_on=today - timedelta(days=2), told_how="Ved besøg"
+    )
     draft = case_services.decision_add(
         actor=caseworker,
         child=child,

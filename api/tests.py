@@ -526,3 +526,33 @@ def test_a_read_only_client_files_but_cannot_write(administrator, caseworker, ch
     assert not Child.objects.filter(external_id="SAG-5").exists()
     with pytest.raises(Exception, match="read og write"):
         services.api_client_create(actor=administrator, name="x", scopes=("admin",))
+
+
+def test_a_decision_made_final_in_stemme_is_refused_by_the_case_system(
+    client_and_token, caseworker
+):
+    """The upsert writes through the same service as the pages, which refuses a change to a
+    final decision; the answer is a problem document, and nothing changes."""
+    from plans import services as plan_services
+
+    _client, token = client_and_token
+    child = _child_via_api(token, caseworker)
+    decision = {"decided_on": str(timezone.localdate()), "subject": "Kontaktperson"}
+    call(token, "put", "/children/SAG-10/decisions/D-1", decision)
+    made = Decision.objects.get(external_id="D-1")
+    plan_services.decision_record_childs_view(
+        actor=caseworker,
+        decision=made,
+        childs_view="Vil gerne",
+        how_weighed="Fulgt",
+        explanation_for_child="Du får en voksen at tale med.",
+    )
+    make_conversation(child, caseworker, kind="before_decision", decision=made)
+    plan_services.decision_make_final(actor=caseworker, decision=made)
+    changed = call(
+        token, "put", "/children/SAG-10/decisions/D-1", {**decision, "subject": "Noget andet"}
+    )
+    assert changed.status_code == 422 and changed["Content-Type"] == "application/problem+json"
+    assert "erstatter" in changed.content.decode()
+    made.refresh_from_db()
+    assert made.subject == "Kontaktperson" and made.is_final

@@ -166,7 +166,7 @@ def course_entry_upsert(
     system's id, in the named case (the open one if none is named). Changes go through the
     same service as the child's page: ending a placement ends the carers' links to the life
     book, an assessment's § 20 deadline follows its start, and a final decision — which carries
-    the child's view — is changed only in Stemme."""
+    the child's view — is refused (it is corrected in Stemme by a decision that replaces it)."""
     entry = model.objects.filter(case__child=child, external_id=external_id).first()
     if case_external_id:
         case = child.cases.filter(external_id=case_external_id).first()
@@ -180,8 +180,6 @@ def course_entry_upsert(
         return COURSE[model](actor=actor, child=child, external_id=external_id, **fields), CREATED
     if all(getattr(entry, name) == value for name, value in fields.items()):
         return entry, UNCHANGED
-    if isinstance(entry, Decision) and entry.is_final:
-        raise ValidationError(_("A final decision is changed in Stemme, not by the case system."))
     case_services.course_entry_update(actor=actor, entry=entry, **fields)
     return entry, UPDATED
 

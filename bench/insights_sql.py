@@ -39,7 +39,8 @@ SQL = {
     SELECT count(*), count(*) FILTER (WHERE
         EXISTS (SELECT 1 FROM conversations_conversation c
                 WHERE c.decision_id = d.id AND c.status IN ('held', 'not_held')
-                  AND c.removed_at IS NULL)
+                  AND c.removed_at IS NULL
+                  AND (coalesce(c.held_at, c.planned_at) {LOCAL} <= d.decided_on)
         OR EXISTS (SELECT 1 FROM conversations_conversation c
                    WHERE c.child_id = k.child_id AND c.status IN ('held', 'not_held')
                      AND c.kind = 'before_decision' AND c.removed_at IS NULL

@@ -290,8 +290,21 @@ class Decision(KeptRecord):
     explanation_lix = models.PositiveSmallIntegerField(
         _("readability (LIX)"), null=True, blank=True
     )
+    # The child's notice (plans.DecisionNotice without a custody holder), kept in step by
+    # plans.services.decision_notice_record only, so that the insights count in SQL.
     child_told_on = models.DateField(_("the child was told on"), null=True, blank=True)
     child_told_how = models.CharField(_("how the child was told"), max_length=300, blank=True)
+    # A final decision is never changed: a correction is a new decision that replaces it
+    # (plans.services.decision_correct); both are kept, linked, with the reason.
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces the decision"),
+    )
+    correction_reason = models.TextField(_("why the decision was corrected"), blank=True)
     # Stored so that the insights can count in SQL by the same calendar months as the rules.
     plan_due = models.DateField(_("plan due"), null=True, editable=False, db_index=True)
 
@@ -333,9 +346,34 @@ class Decision(KeptRecord):
         """Barnets lov § 3: from 10 the child is a party, may complain and see the file."""
         return self.child_age_at_decision() >= settings.STEMME_PARTY_AGE
 
-    def complaint_deadline(self) -> date:
-        """The last day the child can complain (a setting: laws change)."""
-        return self.decided_on + timedelta(weeks=settings.STEMME_COMPLAINT_WEEKS)
+    def complaint_deadline(self) -> date | None:
+        """The last day the child can complain: 4 weeks from the day the child was told
+        (retssikkerhedsloven § 67, stk. 1); None until the child is told."""
+        return complaint_deadline_from(self.child_told_on)
+
+    def complaint_open(self, today: date | None = None) -> bool:
+        """The child (a party, § 3) may still complain: not told yet, or the deadline not
+        passed (its last day is still in time)."""
+        deadline = self.complaint_deadline()
+        return self.child_is_party() and (
+            deadline is None or deadline >= (today or timezone.localdate())
+        )
+
+    @property
+    def replacement(self) -> "Decision | None":
+        """The decision that corrects this one, if any."""
+        try:
+            return self.replaced_by
+        except Decision.DoesNotExist:
+            return None
+
+
+def complaint_deadline_from(told_on: date | None) -> date | None:
+    """Retssikkerhedsloven § 67, stk. 1: a complaint is made within 4 weeks (a setting: laws
+    change) of the day the complainant was told of the decision; the last day is in time."""
+    if told_on is None:
+        return None
+    return told_on + timedelta(weeks=settings.STEMME_COMPLAINT_WEEKS)
 
 
 class FollowUp(KeptRecord):

@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from cases.models import PLACEMENT_KINDS, Assessment, Case, Child, FollowUp, Measure
+from cases.models import PLACEMENT_KINDS, Assessment, Case, Child, Decision, FollowUp, Measure
 from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
 
 
@@ -69,7 +69,11 @@ def child_page_data(child: Child) -> dict:
     """Everything the child's page shows, in a fixed number of queries."""
     cases = list(
         Case.objects.filter(child=child).prefetch_related(
-            "concern_reports", "assessments", "measures", "decisions", "follow_ups"
+            "concern_reports",
+            "assessments",
+            "measures",
+            Prefetch("decisions", queryset=Decision.objects.select_related("replaced_by")),
+            "follow_ups",
         )
     )
     assignments = list(

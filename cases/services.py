@@ -21,7 +21,7 @@ from cases.models import (
     NetworkMember,
 )
 from continuity.services import assignment_start_responsible
-from core.services import save_recorded
+from core.services import record_remove, save_recorded
 
 CPR_TAKEN = "cpr_taken"
 
@@ -201,9 +201,27 @@ def case_close(*, actor, child: Child, closed_on: date, closing_note: str) -> Ca
     return save_recorded(case, actor=actor)
 
 
+def require_draft_decision(decision: Decision) -> None:
+    """A final decision stays final on every path — forms, the API, the bulk import, the admin
+    all write through the services that call this. The database is asked, not the object in
+    hand, so a page loaded before the decision was made final cannot change it either."""
+    if (
+        decision.pk
+        and Decision.all_objects.filter(pk=decision.pk, finalised_at__isnull=False).exists()
+    ):
+        raise ValidationError(
+            _(
+                "A final decision cannot be changed. Correct it with a new decision that "
+                "replaces it (on the decision's page)."
+            )
+        )
+
+
 @transaction.atomic
 def course_entry_update(*, actor, entry, **fields):
     """Change an entry of the case's course (for example: the assessment was completed)."""
+    if isinstance(entry, Decision):
+        require_draft_decision(entry)
     for name, value in fields.items():
         setattr(entry, name, value)
     if isinstance(entry, Assessment):
@@ -212,6 +230,15 @@ def course_entry_update(*, actor, entry, **fields):
         _check_measure_end(entry)
         _end_placement_links(actor=actor, measure=entry)
     return save_recorded(entry, actor=actor)
+
+
+@transaction.atomic
+def course_entry_remove(*, actor, entry, reason: str):
+    """Remove an entry of the case's course with a reason (it is kept); a final decision is
+    not removed but replaced by a correction."""
+    if isinstance(entry, Decision):
+        require_draft_decision(entry)
+    return record_remove(record=entry, actor=actor, reason=reason)
 
 
 def _end_placement_links(*, actor, measure: Measure) -> None:

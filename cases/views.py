@@ -261,6 +261,10 @@ def course_entry(request, child_id, kind, entry_id=None):
         entry = model.objects.filter(pk=entry_id, case__child=child).first()
         if entry is None:
             raise Http404
+    if isinstance(entry, Decision) and entry.is_final and request.method != "POST":
+        # A final decision is corrected on its own page, by a decision that replaces it.
+        messages.info(request, _("A final decision is not changed. Correct it here instead."))
+        return redirect("plans:decision", child_id=child.pk, decision_id=entry.pk)
     form = _course_form(kind, child, request.POST or None, entry)
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,7 +299,12 @@ def record_removal(request, child_id, kind, entry_id):
     form = forms.RemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            record_remove(record=entry, actor=request.user, reason=form.cleaned_data["reason"])
+            if kind == "network":
+                record_remove(record=entry, actor=request.user, reason=form.cleaned_data["reason"])
+            else:
+                services.course_entry_remove(
+                    actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from math import ceil
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -50,13 +52,18 @@ class Due:
         return str(ConversationKind(self.kind).label)
 
 
+def _zone():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 def _day(conversation) -> date:
     return timezone.localtime(conversation.held_at or conversation.planned_at).date()
 
 
 def conversation_before(decision_id: int, decided_on: date, conversation) -> bool:
-    """Barnets lov § 5: this conversation counts as before the decision (linked to it, or a
-    conversation before a decision held within the window before it)."""
+    """A planned conversation that will count as before the decision (linked to it, or a
+    conversation before a decision within the window); held ones are asked of
+    `conversations_heard_before`."""
     window = timedelta(days=settings.STEMME_DECISION_CONVERSATION_WINDOW_DAYS)
     return conversation.decision_id == decision_id or (
         conversation.kind == ConversationKind.BEFORE_DECISION
@@ -64,12 +71,41 @@ def conversation_before(decision_id: int, decided_on: date, conversation) -> boo
     )
 
 
-def decision_has_conversation(decision) -> bool:
-    """A conversation was held before the decision, or not held for a lawful, recorded reason."""
-    return any(
-        conversation_before(decision.pk, decision.decided_on, c)
-        for c in Conversation.objects.filter(child_id=decision.case.child_id, status__in=DONE).only(
-            "kind", "status", "planned_at", "held_at", "decision_id"
+def conversations_heard_before(
+    *, decision_id, child_id, decided_on, replaces_id=None
+) -> QuerySet[Conversation]:
+    """Barnets lov § 5 — the one rule for "the child was heard before the decision", used by the
+    finality guard, the due lists and the `decisions_heard` indicator alike: a conversation of
+    the child held (or not held for a recorded lawful reason) *on or before* the decision date,
+    linked to the decision or a conversation before a decision within the window. A
+    conversation after the decision is not a conversation before it, even when linked to it.
+    A correction (`replaces_id`) keeps the conversations linked to the decision it replaces.
+
+    The arguments are values (one decision) or `OuterRef`s (many decisions, in SQL)."""
+    window = timedelta(days=settings.STEMME_DECISION_CONVERSATION_WINDOW_DAYS)
+    if isinstance(decided_on, date):
+        since = decided_on - window
+    else:
+        since = ExpressionWrapper(decided_on - window, output_field=DateField())
+    counts = Q(decision_id=decision_id) | Q(kind=ConversationKind.BEFORE_DECISION, day__gte=since)
+    if replaces_id is not None:
+        counts |= Q(decision_id=replaces_id)
+    return (
+        Conversation.objects.filter(child_id=child_id, status__in=DONE)
+        .annotate(day=TruncDate(Coalesce("held_at", "planned_at"), tzinfo=_zone()))
+        .filter(day__lte=decided_on)
+        .filter(counts)
+    )
+
+
+def decision_heard_before(decision_id="pk", child_id="case__child_id", decided_on="decided_on"):
+    """`Exists` for a Decision queryset: `conversations_heard_before` for each decision."""
+    return Exists(
+        conversations_heard_before(
+            decision_id=OuterRef(decision_id),
+            child_id=OuterRef(child_id),
+            decided_on=OuterRef(decided_on),
+            replaces_id=OuterRef("replaces_id"),
         )
     )
 
@@ -107,6 +143,16 @@ def supervision_rule_label() -> str:
     ) % {"n": visits, "months": settings.STEMME_SUPERVISION_WINDOW_MONTHS}
 
 
+def decision_has_conversation(decision) -> bool:
+    """A conversation was held before the decision, or not held for a lawful, recorded reason."""
+    return conversations_heard_before(
+        decision_id=decision.pk,
+        child_id=decision.case.child_id,
+        decided_on=decision.decided_on,
+        replaces_id=decision.replaces_id,
+    ).exists()
+
+
 def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Due]]:
     """{child id: the conversations due or overdue}, soonest first."""
     today = today or timezone.localdate()
@@ -137,16 +183,16 @@ def due_conversations(child_ids, today: date | None = None) -> dict[int, list[Du
             None,
         )
 
-    for decision in Decision.objects.filter(
-        case__child_id__in=child_ids, decided_on__gte=lookback
-    ).values("pk", "case__child_id", "decided_on", "subject"):
+    for decision in (
+        Decision.objects.filter(case__child_id__in=child_ids, decided_on__gte=lookback)
+        .filter(~decision_heard_before())
+        .values("pk", "case__child_id", "decided_on", "subject")
+    ):
         child_id = decision["case__child_id"]
 
         def before(c, d=decision):
             return conversation_before(d["pk"], d["decided_on"], c)
 
-        if any(c.status in DONE and before(c) for c in conversations[child_id]):
-            continue
         due[child_id].append(
             Due(
                 child_id,

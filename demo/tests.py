@@ -150,3 +150,52 @@ def test_generated_data_fills_every_indicator(db):
     empty = [r.indicator.key for r in rows if not r.total.counted]
     # No handovers and no turnover in the synthetic set; everything else is filled.
     assert set(empty) <= {"handovers_joint", "turnover"}, empty
+
+
+def test_the_demo_keeps_the_products_own_rules(db):
+    """Every demo record is one the product itself would have let a user make: every final
+    decision passes the finality guard (§ 5, the child's view, readable for the child's age)
+    and was made final through it, every notice lies between the decision and today, every
+    record passes its model's validation and the decision form, and the due lists never ask
+    for a conversation before a decision that is already final."""
+    from django.forms.models import model_to_dict
+    from django.utils import timezone
+
+    from cases.models import Decision
+    from conversations.models import ConversationKind
+    from conversations.rules import due_conversations
+    from core.models import KeptRecord
+    from plans.forms import ChildsViewForm
+    from plans.models import DecisionNotice
+    from plans.rules import plans_due
+    from plans.services import finality_problems
+
+    call_command("demo", stdout=StringIO())
+    demo = Decision.objects.filter(case__child__municipality__code="265")
+    finals = list(demo.filter(finalised_at__isnull=False).select_related("case__child"))
+    assert len(finals) >= 30 and demo.filter(finalised_at__isnull=True).exists()
+    for decision in finals:
+        assert finality_problems(decision) == [], (decision, finality_problems(decision))
+        assert decision.history.filter(history_change_reason="made final").exists(), decision
+        fields = ChildsViewForm._meta.fields
+        form = ChildsViewForm(data=model_to_dict(decision, fields=fields), instance=decision)
+        assert form.is_valid(), (decision, form.errors)
+    today = timezone.localdate()
+    for notice in DecisionNotice.objects.select_related("decision"):
+        assert notice.decision.decided_on <= notice.told_on <= today, notice
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if issubclass(model, KeptRecord):
+            for record in model.all_objects.all():
+                record.full_clean()
+    child_ids = list(Child.objects.values_list("pk", flat=True))
+    final_ids = {decision.pk for decision in finals}
+    for dues in due_conversations(child_ids).values():
+        for due in dues:
+            if due.kind == ConversationKind.BEFORE_DECISION:
+                assert due.decision_id not in final_ids, due
+    assert plans_due(child_ids)  # some placements still wait for their plan, as in practice
+    # The decision the demo shows off: final, heard before, the child told, the wish answered.
+    shown = demo.get(subject="Bevilling: mere samvær med mormor")
+    assert shown.is_final and shown.complaint_deadline() and shown.wish_answers.exists()

@@ -23,7 +23,6 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -49,7 +48,7 @@ from cases.models import (
 )
 from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
 from conversations.models import Conversation, ConversationKind, ConversationStatus, Wish
-from conversations.rules import supervision_due_on
+from conversations.rules import decision_heard_before, supervision_due_on
 from core import law
 from core.dates import months_back
 from feedback.models import FeedbackResponse, ItemAnswer, Outcome, Respondent
@@ -265,26 +264,8 @@ def _final_decisions(period):
 
 
 def _heard_before(period) -> Q:
-    """Barnets lov § 5, as conversations.rules.conversation_before: a conversation held (or not
-    held for a recorded lawful reason) linked to the decision, or a conversation before a
-    decision within the window before it."""
-    done = (ConversationStatus.HELD, ConversationStatus.NOT_HELD)
-    window = timedelta(days=settings.STEMME_DECISION_CONVERSATION_WINDOW_DAYS)
-    linked = Conversation.objects.filter(decision_id=OuterRef("pk"), status__in=done)
-    day = _local_day(Coalesce("held_at", "planned_at"))
-    before = (
-        Conversation.objects.filter(
-            child_id=OuterRef("case__child_id"),
-            status__in=done,
-            kind=ConversationKind.BEFORE_DECISION,
-        )
-        .annotate(day=day)
-        .filter(
-            day__lte=OuterRef("decided_on"),
-            day__gte=ExpressionWrapper(OuterRef("decided_on") - window, output_field=DateField()),
-        )
-    )
-    return Q(Exists(linked)) | Q(Exists(before))
+    """Barnets lov § 5: the one rule of conversations.rules.conversations_heard_before."""
+    return Q(decision_heard_before())
 
 
 def _assessments(period):

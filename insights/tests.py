@@ -690,3 +690,31 @@ def test_indicator_labels_follow_the_settings(settings, caseworker, client_for, 
     html = client_for(head).get(reverse("insights:dashboard")).content.decode()
     assert "inden for 5 måneder" in html and "inden for 4 måneder" not in html
     assert "inden for 1 måned" in html
+
+
+@pytest.mark.parametrize(("held_days_after", "heard"), [(0, 1), (1, 0), (5, 0)])
+def test_a_conversation_after_the_decision_is_not_heard_before_it(
+    child, caseworker, held_days_after, heard
+):
+    """Barnets lov § 5, the same rule as the finality guard: linked but held after the decision
+    date does not count; held on the decision day does."""
+    from conversations.rules import decision_has_conversation
+
+    decided = date(2026, 3, 10)
+    decision = Decision.objects.create(
+        case=current_case(child), decided_on=decided, subject="x", finalised_at=_aware(decided)
+    )
+    held = _aware(decided + timedelta(days=held_days_after))
+    Conversation.objects.create(
+        child=child,
+        kind="before_decision",
+        status="held",
+        planned_at=held,
+        held_at=held,
+        place="x",
+        decision=decision,
+        created_by=caseworker,
+    )
+    figure = _figure("decisions_heard", _children(child))[None]
+    assert (figure.counted, figure.met) == (1, heard)
+    assert decision_has_conversation(decision) is bool(heard)

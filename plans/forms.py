@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Decision, Measure
+from cases.models import Decision, Measure, NetworkMember
 from core.forms import DateInput, StemmeModelForm, check_plausible_date
 from plans.models import AnswerOutcome, ChildPlan, Complaint, PlanGoal
 
@@ -15,8 +15,6 @@ class ChildsViewForm(StemmeModelForm):
             "differs_from_wish",
             "why_differs",
             "explanation_for_child",
-            "child_told_on",
-            "child_told_how",
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
@@ -129,3 +127,44 @@ class ChildResponseForm(forms.Form):
     because = forms.CharField(
         label=_("Because"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DecisionNoticeForm(forms.Form):
+    """Who was told of the decision, when and how (retssikkerhedsloven § 67, stk. 1)."""
+
+    custody_holder = forms.ModelChoiceField(
+        label=_("Who was told"),
+        queryset=NetworkMember.objects.none(),
+        required=False,
+        empty_label=_("The child"),
+    )
+    told_on = forms.DateField(
+        label=_("Told on"), widget=DateInput(), validators=[check_plausible_date]
+    )
+    told_how = forms.CharField(
+        label=_("How"),
+        max_length=300,
+        help_text=_("For example: at a visit, by letter, by phone."),
+    )
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["custody_holder"].queryset = NetworkMember.objects.filter(
+            child=child, holds_custody=True
+        )
+
+
+class DecisionCorrectionForm(StemmeModelForm):
+    """A new decision that replaces a final one."""
+
+    reason = forms.CharField(
+        label=_("Why the decision is corrected"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["decided_on", "subject", "measure", "without_consent"]
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = Measure.objects.filter(case__child=child)

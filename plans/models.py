@@ -5,11 +5,13 @@ forvaltningsloven § 9 (the right to see one's file), and the child's right to c
 (Barnets lov §§ 144-150).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Child, Decision, Measure
+from cases.models import Child, Decision, Measure, NetworkMember, complaint_deadline_from
 from conversations.models import Statement, Wish
 from core.models import KeptRecord
 
@@ -228,3 +230,56 @@ class Complaint(KeptRecord):
 
     def __str__(self):
         return f"{self.get_complainant_display()} {self.received_on:%d.%m.%Y}"
+
+
+class DecisionNotice(KeptRecord):
+    """When one party was told of a decision, and how: the child (a party from 10, Barnets lov
+    § 3) or a custody holder. The complaint deadline runs from this day (retssikkerhedsloven
+    § 67, stk. 1), so each party has their own. Kept apart from the decision so that telling
+    can be recorded after it is final; a correction of the date keeps the history."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="notices", verbose_name=_("decision")
+    )
+    # Empty: the child was told.
+    custody_holder = models.ForeignKey(
+        NetworkMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision_notices",
+        verbose_name=_("custody holder"),
+    )
+    told_on = models.DateField(_("told on"))
+    told_how = models.CharField(_("how they were told"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("notice of a decision")
+        verbose_name_plural = _("notices of decisions")
+        ordering = ["told_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "custody_holder"],
+                condition=models.Q(removed_at__isnull=True),
+                name="one_notice_per_custody_holder",
+            ),
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=models.Q(custody_holder__isnull=True, removed_at__isnull=True),
+                name="one_notice_to_the_child",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.party_name} {self.told_on:%d.%m.%Y}"
+
+    @property
+    def party_name(self) -> str:
+        return self.custody_holder.name if self.custody_holder_id else str(_("The child"))
+
+    def complaint_deadline(self) -> date:
+        """This party's last day to complain (retssikkerhedsloven § 67, stk. 1)."""
+        return complaint_deadline_from(self.told_on)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from api import webhooks
 from cases.models import Decision
+from cases.services import require_draft_decision
 from conversations.readability import lix, lix_limit, require_readable
 from conversations.rules import decision_has_conversation
 from core.services import save_recorded
@@ -15,6 +16,7 @@ from plans.models import (
     ChildPlan,
     Complaint,
     ComplaintOutcome,
+    DecisionNotice,
     MeasureView,
     PlanGoal,
     WishAnswer,
@@ -26,15 +28,95 @@ from plans.rules import plan_kind_for_age
 def decision_record_childs_view(*, actor, decision: Decision, **fields) -> Decision:
     """Save the child's view, how it was weighed, and the explanation for the child (a draft
     can be saved half-written; the finality guard checks it is complete)."""
-    if decision.is_final:
-        raise ValidationError(_("A final decision cannot be changed here."))
+    require_draft_decision(decision)
     for name, value in fields.items():
         setattr(decision, name, value)
     text = decision.explanation_for_child
     decision.explanation_lix = lix(text) if text.strip() else None
-    if decision.child_told_on and decision.child_told_on > timezone.localdate():
-        raise ValidationError({"child_told_on": _("The child cannot be told in the future.")})
     return save_recorded(decision, actor=actor)
+
+
+@transaction.atomic
+def decision_notice_record(
+    *, actor, decision: Decision, told_on, told_how: str, custody_holder=None
+) -> DecisionNotice:
+    """Record when one party — the child, or a custody holder — was told of the decision, and
+    how; a later record for the same party corrects the date (the history keeps the old).
+    Retssikkerhedsloven § 67, stk. 1: that party's 4 weeks to complain run from this day.
+    Telling is not a change of the decision, so it is recorded on drafts and final ones alike."""
+    errors = {}
+    if told_on is None:
+        errors["told_on"] = _("Give the day they were told.")
+    elif told_on > timezone.localdate():
+        errors["told_on"] = _("Nobody can be told in the future.")
+    elif told_on < decision.decided_on:
+        errors["told_on"] = _("Nobody can be told of a decision before it was made.")
+    if not (told_how or "").strip():
+        errors["told_how"] = _("Say how they were told (for example: at a visit, by letter).")
+    if custody_holder is not None and (
+        custody_holder.child_id != decision.case.child_id or not custody_holder.holds_custody
+    ):
+        errors["custody_holder"] = _("Choose one of the child's custody holders.")
+    if errors:
+        raise ValidationError(errors)
+    notice = DecisionNotice.objects.filter(
+        decision=decision, custody_holder=custody_holder
+    ).first() or DecisionNotice(decision=decision, custody_holder=custody_holder, created_by=actor)
+    notice.told_on = told_on
+    notice.told_how = told_how.strip()
+    save_recorded(notice, actor=actor)
+    if custody_holder is None:
+        # The decision's own copy of the child's notice, for the insights' SQL counts; it is
+        # not part of what was decided, so it follows the notice also on a final decision.
+        Decision.objects.filter(pk=decision.pk).update(
+            child_told_on=notice.told_on, child_told_how=notice.told_how
+        )
+        decision.child_told_on, decision.child_told_how = notice.told_on, notice.told_how
+    return notice
+
+
+@transaction.atomic
+def decision_correct(
+    *,
+    actor,
+    decision: Decision,
+    reason: str,
+    decided_on,
+    subject: str,
+    measure=None,
+    without_consent: bool = False,
+) -> Decision:
+    """Correct a final decision: a new decision (a draft, with the child's view carried over)
+    replaces it. Both are kept and linked, with the reason; the new one is made final through
+    the same guard as every decision."""
+    decision = Decision.objects.select_for_update().select_related("case").get(pk=decision.pk)
+    if not decision.is_final:
+        raise ValidationError(_("A draft is changed directly; only a final decision is corrected."))
+    if Decision.all_objects.filter(replaces=decision).exists():
+        raise ValidationError(_("This decision has already been corrected."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the decision is corrected.")})
+    if measure is not None and measure.case.child_id != decision.case.child_id:
+        raise ValidationError({"measure": _("Choose one of the child's own measures.")})
+    return save_recorded(
+        Decision(
+            case=decision.case,
+            decided_on=decided_on,
+            subject=subject,
+            measure=measure,
+            without_consent=without_consent,
+            replaces=decision,
+            correction_reason=reason.strip(),
+            childs_view=decision.childs_view,
+            how_weighed=decision.how_weighed,
+            differs_from_wish=decision.differs_from_wish,
+            why_differs=decision.why_differs,
+            explanation_for_child=decision.explanation_for_child,
+            explanation_lix=decision.explanation_lix,
+        ),
+        actor=actor,
+        reason="corrects a final decision",
+    )
 
 
 def finality_problems(decision: Decision) -> list[str]:

@@ -11,6 +11,16 @@ urlpatterns = [
         name="make_final",
     ),
     path(
+        "children/<id:child_id>/decisions/<id:decision_id>/told/",
+        views.decision_notice,
+        name="decision_notice",
+    ),
+    path(
+        "children/<id:child_id>/decisions/<id:decision_id>/correct/",
+        views.decision_correct,
+        name="decision_correct",
+    ),
+    path(
         "children/<id:child_id>/wishes/<id:wish_id>/answer/", views.answer_wish, name="answer_wish"
     ),
     path(

@@ -1,5 +1,6 @@
 """The child's view in a decision and its finality guard, "you said – we did", complaints."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -32,7 +33,16 @@ def _decision(child, decision_id) -> Decision:
     return decision
 
 
-def _decision_page(request, child, decision, form=None, answer_form=None, status=200):
+def _decision_page(
+    request,
+    child,
+    decision,
+    form=None,
+    answer_form=None,
+    notice_form=None,
+    correction_form=None,
+    status=200,
+):
     return render(
         request,
         "plans/decision.html",
@@ -48,6 +58,19 @@ def _decision_page(request, child, decision, form=None, answer_form=None, status
             "answers": list(decision.wish_answers.select_related("wish", "statement")),
             "open_wishes": list(selectors.open_wishes(child)),
             "complaints": list(decision.complaints.all()),
+            "parties": selectors.decision_parties(decision),
+            "complaint_weeks": settings.STEMME_COMPLAINT_WEEKS,
+            "notice_form": notice_form or forms.DecisionNoticeForm(child=child),
+            "correction_form": correction_form
+            or forms.DecisionCorrectionForm(
+                child=child,
+                initial={
+                    "decided_on": decision.decided_on,
+                    "subject": decision.subject,
+                    "measure": decision.measure_id,
+                    "without_consent": decision.without_consent,
+                },
+            ),
         },
         status=status,
     )
@@ -89,6 +112,50 @@ def make_final(request, child_id, decision_id):
     else:
         messages.success(request, _("The decision is final."))
     return redirect("plans:decision", child_id=child.pk, decision_id=decision.pk)
+
+
+@login_required
+def decision_notice(request, child_id, decision_id):
+    """Record that the child or a custody holder was told of the decision, when and how."""
+    child = child_for_request(request, child_id, record="decision")
+    decision = _decision(child, decision_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = forms.DecisionNoticeForm(request.POST, child=child)
+    if form.is_valid():
+        try:
+            services.decision_notice_record(
+                actor=request.user, decision=decision, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("plans:decision", child_id=child.pk, decision_id=decision.pk)
+    return _decision_page(request, child, decision, notice_form=form, status=400)
+
+
+@login_required
+def decision_correct(request, child_id, decision_id):
+    """Correct a final decision with a new decision that replaces it."""
+    child = child_for_request(request, child_id, record="decision")
+    decision = _decision(child, decision_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = forms.DecisionCorrectionForm(request.POST, child=child)
+    if form.is_valid():
+        try:
+            new = services.decision_correct(
+                actor=request.user, decision=decision, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The correction is a draft until it is made final, like any decision.")
+            )
+            return redirect("plans:decision", child_id=child.pk, decision_id=new.pk)
+    return _decision_page(request, child, decision, correction_form=form, status=400)
 
 
 @login_required
@@ -283,6 +350,8 @@ def decision_pdf(request, child_id, decision_id):
         {
             "decision": decision,
             "answers": list(decision.wish_answers.select_related("wish", "statement")),
+            "parties": selectors.decision_parties(decision),
+            "complaint_weeks": settings.STEMME_COMPLAINT_WEEKS,
         },
         f"afgoerelse-{decision.pk}.pdf",
     )

@@ -108,7 +108,7 @@ def decisions_for_child(child) -> list[Decision]:
     return list(
         Decision.objects.filter(case__child=child, finalised_at__isnull=False)
         .exclude(explanation_for_child="")
-        .select_related("case__child")
+        .select_related("case__child", "replaced_by")
         .order_by("-decided_on")
     )
 

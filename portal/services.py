@@ -309,13 +309,13 @@ def child_respond(
 
 @transaction.atomic
 def complain(*, actor, child, decision, text: str) -> Complaint:
-    """A party from 10 complains about a decision (Barnets lov §§ 144-150; the deadline is
-    retssikkerhedsloven § 67, stk. 1). The complaint
+    """A party from 10 complains about a decision (Barnets lov §§ 144-150) within 4 weeks of
+    being told of it (retssikkerhedsloven § 67, stk. 1; not told yet: still in time). The complaint
     is recorded on the case as received today, and the caseworker is told at once: the
     municipality reconsiders the decision before it goes to the appeals board."""
     if not decision.child_is_party():
         raise ValidationError(_("Your parents or a bisidder can complain for you."))
-    if decision.complaint_deadline() < timezone.localdate():
+    if not decision.complaint_open(timezone.localdate()):
         raise ValidationError(
             _("The time to complain about this decision has run out. Talk to your caseworker.")
         )

@@ -246,6 +246,7 @@ def plan(request):
             "decisions": decisions,
             "answers": selectors.you_said_we_did(child),
             "today": timezone.localdate(),
+            "complaint_weeks": settings.STEMME_COMPLAINT_WEEKS,
         },
     )
 
@@ -296,7 +297,7 @@ def help_page(request):
     open_to_complain = [
         decision
         for decision in selectors.decisions_for_child(child)
-        if decision.child_is_party() and decision.complaint_deadline() >= today
+        if decision.complaint_open(today) and decision.replacement is None
     ]
     form = ComplaintForm(request.POST or None, decisions=open_to_complain)
     if request.method == "POST" and form.is_valid():

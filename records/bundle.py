@@ -51,6 +51,7 @@ MOVED = [
     ("plans.WishAnswer", "wish__child"),
     ("plans.WishAnswer", "statement__conversation__child"),
     ("plans.Complaint", "child"),
+    ("plans.DecisionNotice", "decision__case__child"),
     ("feedback.FeedbackRequest", "child"),
     ("feedback.FeedbackResponse", "child"),
     ("feedback.ItemAnswer", "response__child"),

@@ -41,8 +41,8 @@ SECTIONS = [
                        "portal.MeetingPreparation"]),
     ("feedback", ["feedback.FeedbackResponse", "feedback.ItemAnswer"]),
     ("plans", ["plans.ChildPlan", "plans.PlanGoal", "plans.MeasureView"]),
-    ("decisions", ["cases.Decision", "plans.WishAnswer", "plans.Complaint",
-                   "portal.ChildResponse"]),
+    ("decisions", ["cases.Decision", "plans.DecisionNotice", "plans.WishAnswer",
+                   "plans.Complaint", "portal.ChildResponse"]),
     ("lifebook", ["lifebook.Entry", "lifebook.Photo", "lifebook.Attachment",
                   "lifebook.Comment"]),
 ]  # fmt: skip

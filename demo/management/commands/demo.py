@@ -18,30 +18,26 @@ from PIL import Image
 from weasyprint import HTML
 
 from accounts.models import Municipality, Role, Team, User
+from cases import services as case_services
 from cases.cpr import make_cpr
 from cases.models import (
-    Assessment,
     Case,
     Child,
-    ConcernReport,
     ContributorLink,
     ContributorRole,
     Decision,
     EndKind,
-    FollowUp,
-    Measure,
     MeasureKind,
-    NetworkMember,
     Relation,
 )
 from continuity.models import AssignmentKind, CaseworkerAssignment, Handover, HandoverStatus
+from conversations import services as conversation_services
 from conversations.models import (
     Conversation,
     ConversationKind,
     ConversationStatus,
-    Statement,
+    NotHeldReason,
     Tool,
-    ToolRecord,
     Wish,
 )
 from demo import people
@@ -51,8 +47,7 @@ from insights import models as insight_models
 from insights import services as insight_services
 from lifebook import services as lifebook_services
 from lifebook.models import Entry
-from plans.models import ChildPlan, Complaint, PlanGoal, WishAnswer
-from plans.rules import plan_kind_for_age
+from plans import services as plan_services
 from portal import services as portal_services
 from portal.models import PortalAccess
 from survey import models as survey_models
@@ -90,6 +85,8 @@ PORTAL_CHILDREN = [
     ("Malik", "Aziz", 15, "UNGE-HEJ3-3579", "3579"),
     ("Maja", "Friis", 19, "MAJA-HEJ4-4682", "4682"),
 ]
+# The explanation of a decision for any child, also the youngest (LIX well under every limit).
+EXPLANATION = "Du får hjælp. Den skal gøre det let for dig."
 # How many of the 60 children each caseworker holds; Rikke is over the threshold of 25.
 CASELOAD = {"rikke": 27, "jonas": 11, "amira": 8, "mette": 9, "soren": 5}
 
@@ -322,6 +319,114 @@ class Command(BaseCommand):
     def _at(self, day):
         return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
+    def _hear_and_decide(
+        self,
+        decision,
+        *,
+        actor,
+        heard: str = "held",
+        days_before: int = 7,
+        childs_view: str = "Barnet har fortalt, hvad det selv ønsker.",
+        how_weighed: str = "Barnets ønske er vægtet i valget.",
+        explanation: str = EXPLANATION,
+        told_on=None,
+        told_how: str = "Fortalt ved besøg",
+        final: bool = True,
+    ):
+        """What a caseworker does before a decision is final, through the same services: a
+        conversation before it, linked to it (held, or refused by the child — both lawful,
+        Barnets lov § 5), the child's view, how it was weighed and the explanation, the guard
+        (`decision_make_final`), and when the child was told (retssikkerhedsloven § 67)."""
+        child = decision.case.child
+        if heard:
+            conversation = conversation_services.conversation_plan(
+                actor=actor,
+                child=child,
+                kind=ConversationKind.BEFORE_DECISION,
+                planned_at=self._at(decision.decided_on - timedelta(days=days_before)),
+                place=self.rng.choice(["Skolen", "Hjemme", "Rådhuset"]),
+                decision=decision,
+            )
+            if heard == "held":
+                conversation_services.conversation_mark_held(
+                    actor=actor, conversation=conversation, held_at=conversation.planned_at
+                )
+            else:
+                conversation_services.conversation_mark_not_held(
+                    actor=actor, conversation=conversation, reason=NotHeldReason.CHILD_REFUSED
+                )
+        plan_services.decision_record_childs_view(
+            actor=actor,
+            decision=decision,
+            childs_view=childs_view,
+            how_weighed=how_weighed,
+            differs_from_wish=False,
+            why_differs="",
+            explanation_for_child=explanation,
+        )
+        if final:
+            decision = plan_services.decision_make_final(actor=actor, decision=decision)
+        if told_on is not None:
+            plan_services.decision_notice_record(
+                actor=actor, decision=decision, told_on=told_on, told_how=told_how
+            )
+        return decision
+
+    def _held(self, *, actor, child, held, summary="", said=(), **fields):
+        """A conversation planned, held, the child's words noted and a summary written to the
+        child (LIX-checked for the child's age) — through the services a caseworker uses."""
+        conversation = conversation_services.conversation_plan(
+            actor=actor, child=child, planned_at=held, **fields
+        )
+        conversation_services.conversation_mark_held(
+            actor=actor, conversation=conversation, held_at=held
+        )
+        for text, visibility in said:
+            conversation_services.statement_add(
+                actor=actor, conversation=conversation, text=text, visibility=visibility
+            )
+        if summary:
+            conversation_services.summary_save(actor=actor, conversation=conversation, text=summary)
+        return conversation
+
+    def _plan(
+        self,
+        *,
+        actor,
+        child,
+        adopted_on,
+        next_review_on,
+        text,
+        goals,
+        decision=None,
+        family_support="",
+        agrees=None,
+    ):
+        """The child's plan as a caseworker makes it: goals in the child's words, the version
+        for the child (LIX-checked for the child's age), adoption, the child's answer."""
+        plan = plan_services.plan_create(
+            actor=actor,
+            child=child,
+            next_review_on=next_review_on,
+            decision=decision,
+            family_support=family_support,
+        )
+        for words, goal, target_date in goals:
+            plan_services.goal_add(
+                actor=actor,
+                plan=plan,
+                childs_words=words,
+                professional_goal=goal,
+                target_date=target_date,
+            )
+        plan_services.plan_save_for_child(actor=actor, plan=plan, text=text)
+        plan_services.plan_adopt(actor=actor, plan=plan, adopted_on=adopted_on)
+        if agrees is not None:
+            plan_services.plan_record_child_response(
+                actor=actor, plan=plan, agrees=agrees, because="" if agrees else "Jeg vil hjem."
+            )
+        return plan
+
     def _child(self, municipality, caseworker, index):
         rng, today = self.rng, self.today
         age_days = rng.randint(60, 17 * 365 + 300)
@@ -365,13 +470,14 @@ class Command(BaseCommand):
             started_at=self._at(start),
         )
 
-        self._network(child, last)
-        self._course(child, case, index)
+        self._network(child, last, caseworker)
+        self._course(child, case, index, caseworker)
         return child
 
-    def _network(self, child, last):
+    def _network(self, child, last, actor):
         rng = self.rng
-        mother = NetworkMember.objects.create(
+        mother = case_services.network_member_add(
+            actor=actor,
             child=child,
             name=f"{rng.choice(people.ADULT_FIRST[:10])} {last}",
             relation=Relation.PARENT,
@@ -380,7 +486,8 @@ class Command(BaseCommand):
             phone=f"2{rng.randint(1000000, 9999999)}",
         )
         if rng.random() < 0.7:
-            NetworkMember.objects.create(
+            case_services.network_member_add(
+                actor=actor,
                 child=child,
                 name=f"{rng.choice(people.ADULT_FIRST[4:])} {rng.choice(people.SURNAMES)}",
                 relation=Relation.PARENT,
@@ -389,17 +496,19 @@ class Command(BaseCommand):
                 phone=f"3{rng.randint(1000000, 9999999)}",
             )
         if rng.random() < 0.5:
-            NetworkMember.objects.create(
+            case_services.network_member_add(
+                actor=actor,
                 child=child,
                 name=f"{rng.choice(people.GIRLS + people.BOYS)} {last}",
                 relation=Relation.SIBLING,
             )
         if child.age() >= 6:
-            NetworkMember.objects.create(
-                child=child, name=rng.choice(people.SCHOOLS), relation=Relation.SCHOOL
+            case_services.network_member_add(
+                actor=actor, child=child, name=rng.choice(people.SCHOOLS), relation=Relation.SCHOOL
             )
         if child.age() >= 10 and rng.random() < 0.3:
-            NetworkMember.objects.create(
+            case_services.network_member_add(
+                actor=actor,
                 child=child,
                 name=f"{rng.choice(people.ADULT_FIRST)} {rng.choice(people.SURNAMES)}",
                 relation=Relation.SUPPORT_PERSON,
@@ -408,7 +517,7 @@ class Command(BaseCommand):
             )
         return mother
 
-    def _course(self, child, case, index):
+    def _course(self, child, case, index, caseworker):
         rng, today = self.rng, self.today
         situation = rng.choices(
             ["home_support", "foster_care", "institution", "new_concern", "assessment"],
@@ -419,7 +528,9 @@ class Command(BaseCommand):
 
         if situation in ("new_concern", "assessment", "assessment_overdue") or rng.random() < 0.4:
             received = max(case.opened_on, today - timedelta(days=rng.randint(5, 400)))
-            ConcernReport.objects.create(
+            case_services.concern_report_add(
+                actor=caseworker,
+                child=child,
                 case=case,
                 received_on=received,
                 source=rng.choice(
@@ -434,8 +545,8 @@ class Command(BaseCommand):
                 if situation == "assessment_overdue"
                 else rng.randint(10, 115)
             )
-            Assessment.objects.create(
-                case=case, need_known_on=known, deadline=Assessment.deadline_for(known)
+            case_services.assessment_add(
+                actor=caseworker, child=child, case=case, need_known_on=known
             )
             return
         if situation == "new_concern":
@@ -446,10 +557,11 @@ class Command(BaseCommand):
         if support_start >= today:
             support_start = today - timedelta(days=7)
         known = support_start - timedelta(days=100)
-        Assessment.objects.create(
+        case_services.assessment_add(
+            actor=caseworker,
+            child=child,
             case=case,
             need_known_on=known,
-            deadline=Assessment.deadline_for(known),
             completed_on=support_start - timedelta(days=10),
         )
         if situation == "home_support":
@@ -466,7 +578,9 @@ class Command(BaseCommand):
         if kind in (MeasureKind.FOSTER_CARE, MeasureKind.INSTITUTION) and rng.random() < 0.2:
             first_end = support_start + timedelta(days=rng.randint(30, 200))
             if first_end < today - timedelta(days=14):
-                Measure.objects.create(
+                case_services.measure_add(
+                    actor=caseworker,
+                    child=child,
                     case=case,
                     kind=kind,
                     place=rng.choice(people.FOSTER_HOMES),
@@ -475,19 +589,28 @@ class Command(BaseCommand):
                     end_kind=EndKind.UNPLANNED,
                 )
                 support_start = first_end
-        measure = Measure.objects.create(
-            case=case, kind=kind, place=place, started_on=support_start
+        measure = case_services.measure_add(
+            actor=caseworker,
+            child=child,
+            case=case,
+            kind=kind,
+            place=place,
+            started_on=support_start,
         )
         self.placements[child.pk] = measure
-        Decision.objects.create(
+        # A draft until `_practice` hears the child and makes it final, as a caseworker would.
+        case_services.decision_add(
+            actor=caseworker,
+            child=child,
             case=case,
             decided_on=support_start - timedelta(days=3),
-            finalised_at=self._at(support_start - timedelta(days=3)),
             subject=f"Bevilling: {measure.get_kind_display().lower()}",
             measure=measure,
         )
         first_follow_up = support_start + timedelta(days=85)
-        FollowUp.objects.create(
+        case_services.follow_up_add(
+            actor=caseworker,
+            child=child,
             case=case,
             due_on=first_follow_up,
             held_on=first_follow_up - timedelta(days=3)
@@ -496,8 +619,12 @@ class Command(BaseCommand):
             note="Første opfølgning (§ 95)",
         )
         if first_follow_up < today:
-            FollowUp.objects.create(
-                case=case, due_on=today + timedelta(days=rng.randint(-10, 60)), note="Opfølgning"
+            case_services.follow_up_add(
+                actor=caseworker,
+                child=child,
+                case=case,
+                due_on=today + timedelta(days=rng.randint(-10, 60)),
+                note="Opfølgning",
             )
         if kind == MeasureKind.FOSTER_CARE:
             if place == people.FOSTER_HOMES[0]:
@@ -508,7 +635,8 @@ class Command(BaseCommand):
                     placement=measure,
                     started_on=support_start,
                 )
-            NetworkMember.objects.create(
+            case_services.network_member_add(
+                actor=caseworker,
                 child=child,
                 name=place,
                 relation=Relation.FOSTER_CARER,
@@ -523,8 +651,11 @@ class Command(BaseCommand):
                     placement=measure,
                     started_on=support_start,
                 )
-            NetworkMember.objects.create(
-                child=child, name=f"Kontaktperson, {place}", relation=Relation.CONTACT_PERSON
+            case_services.network_member_add(
+                actor=caseworker,
+                child=child,
+                name=f"Kontaktperson, {place}",
+                relation=Relation.CONTACT_PERSON,
             )
 
     def _portal(self):
@@ -579,14 +710,16 @@ class Command(BaseCommand):
             kind=AssignmentKind.RESPONSIBLE,
             started_at=self._at(today - timedelta(days=900)),
         )
-        placement = Measure.objects.create(
+        placement = case_services.measure_add(
+            actor=rikke,
+            child=child,
             case=case,
             kind=MeasureKind.FOSTER_CARE,
             place=people.FOSTER_HOMES[0],
             started_on=today - timedelta(days=800),
         )
-        NetworkMember.objects.create(
-            child=child, name=people.FOSTER_HOMES[0], relation=Relation.FOSTER_CARER
+        case_services.network_member_add(
+            actor=rikke, child=child, name=people.FOSTER_HOMES[0], relation=Relation.FOSTER_CARER
         )
         ContributorLink.objects.create(
             child=child,
@@ -595,84 +728,75 @@ class Command(BaseCommand):
             placement=placement,
             started_on=placement.started_on,
         )
-        held = timezone.now() - timedelta(days=12)
-        conversation = Conversation.objects.create(
+        conversation = self._held(
+            actor=rikke,
             child=child,
+            held=timezone.now() - timedelta(days=12),
             kind=ConversationKind.SUPERVISION,
-            status=ConversationStatus.HELD,
-            planned_at=held,
-            held_at=held,
-            child_age_when_held=child.age(),
             place="Hjemme hos plejefamilien",
             place_chosen_by_child=True,
             frame_why="Vi skal tale om, hvordan du har det.",
-            summary_to_child=(
+            summary=(
                 "Tak for en god snak. Du fortalte, at du er glad for din skole. "
                 "Du vil gerne se din bror mere. Det ser vi på."
             ),
-            created_by=rikke,
+            said=[
+                ("Jeg er glad for min skole.", "everyone"),
+                ("Jeg er bange for at flytte igen.", "staff_only"),
+            ],
         )
-        Statement.objects.create(
-            conversation=conversation, text="Jeg er glad for min skole.", visibility="everyone"
+        wish = conversation_services.wish_add(
+            actor=rikke, conversation=conversation, text="Jeg vil se min bror hver uge"
         )
-        Statement.objects.create(
-            conversation=conversation,
-            text="Jeg er bange for at flytte igen.",
-            visibility="staff_only",
-        )
-        wish = Wish.objects.create(
-            conversation=conversation, child=child, text="Jeg vil se min bror hver uge"
-        )
-        decision = Decision.objects.create(
-            case=case,
-            decided_on=today - timedelta(days=6),
-            subject="Samvær med bror",
-            finalised_at=timezone.now() - timedelta(days=6),
+        decision = self._hear_and_decide(
+            case_services.decision_add(
+                actor=rikke,
+                child=child,
+                case=case,
+                decided_on=today - timedelta(days=6),
+                subject="Samvær med bror",
+            ),
+            actor=rikke,
+            days_before=2,
             childs_view="Barnet ønsker at se sin bror hver uge.",
             how_weighed="Barnets ønske er fulgt.",
-            explanation_for_child="Du må se din bror hver onsdag. Plejefamilien kører dig.",
-            child_told_on=today - timedelta(days=5),
-            child_told_how="Fortalt ved besøg",
+            explanation="Du må se din bror hver onsdag. Plejefamilien kører dig.",
+            told_on=today - timedelta(days=5),
         )
-        WishAnswer.objects.create(
+        plan_services.wish_answer(
+            actor=rikke,
             wish=wish,
             decision=decision,
             outcome="done",
             answer_to_child="Du må se din bror hver onsdag.",
-            created_by=rikke,
         )
-        plan = ChildPlan.objects.create(
+        self._plan(
+            actor=rikke,
             child=child,
-            kind=plan_kind_for_age(child.age()),
             adopted_on=today - timedelta(days=40),
             next_review_on=today + timedelta(days=140),
-            version_for_child=(
+            text=(
                 "Du bor hos din plejefamilie. Du går i din skole. "
                 "Vi taler sammen hver tredje måned."
             ),
-            version_for_child_lix=12,
-            created_by=rikke,
+            goals=[
+                (words, goal, today + timedelta(days=120))
+                for words, goal in (
+                    ("Jeg vil have en god ven i klassen", "Trivsel og venskaber i skolen"),
+                    ("Jeg vil lære at svømme", "Fritidsaktivitet, der styrker selvtillid"),
+                )
+            ],
         )
-        for words, goal in (
-            ("Jeg vil have en god ven i klassen", "Trivsel og venskaber i skolen"),
-            ("Jeg vil lære at svømme", "Fritidsaktivitet, der styrker selvtillid"),
-        ):
-            PlanGoal.objects.create(
-                plan=plan,
-                childs_words=words,
-                professional_goal=goal,
-                target_date=today + timedelta(days=120),
-            )
         soon = (timezone.now() + timedelta(days=4)).replace(
             hour=15, minute=0, second=0, microsecond=0
         )
-        Conversation.objects.create(
+        conversation_services.conversation_plan(
+            actor=rikke,
             child=child,
             kind=ConversationKind.SUPERVISION,
             planned_at=soon,
             place="Skolen",
             frame_why="Vi skal tale om skolen og om din bror.",
-            created_by=rikke,
         )
         feedback_services.feedback_request_create(
             actor=rikke,
@@ -705,7 +829,9 @@ class Command(BaseCommand):
         start = max(child.birth_date, ended - timedelta(days=400))
         if ended - start < timedelta(days=300):
             return
-        placement = Measure.objects.create(
+        placement = case_services.measure_add(
+            actor=rikke,
+            child=child,
             case=child.cases.first(),
             kind=MeasureKind.FOSTER_CARE,
             place="Plejefamilien Lauritsen",
@@ -832,27 +958,23 @@ class Command(BaseCommand):
         for index, child in enumerate(children[:12]):
             held = now - timedelta(days=rng.randint(10, 70))
             said, wish = sayings[index % len(sayings)]
-            conversation = Conversation.objects.create(
+            conversation = self._held(
+                actor=rikke,
                 child=child,
+                held=held,
                 kind=ConversationKind.FOLLOW_UP,
-                status=ConversationStatus.HELD,
-                planned_at=held,
-                held_at=held,
-                child_age_when_held=child.age(),
                 place=rng.choice(["Skolen", "Hjemme", "Legepladsen", "Rådhuset"]),
                 place_chosen_by_child=rng.random() < 0.6,
                 frame_why="Vi skal tale om, hvordan det går.",
                 frame_use="Det du siger, skriver jeg ned med dine ord.",
                 frame_who_knows="Din sagsbehandler og din mor og far, hvis du siger ja.",
-                summary_to_child=(
-                    f"Tak fordi du fortalte mig om det. Jeg har skrevet ned: {wish.lower()}."
-                ),
-                created_by=rikke,
+                summary=f"Tak for i dag. Du sagde: {wish.lower()}. Det husker jeg.",
+                said=[(said, "everyone")],
             )
-            Statement.objects.create(conversation=conversation, text=said, visibility="everyone")
-            Wish.objects.create(conversation=conversation, child=child, text=wish)
+            conversation_services.wish_add(actor=rikke, conversation=conversation, text=wish)
             if child.age() >= 6:
-                ToolRecord.objects.create(
+                conversation_services.tool_record_add(
+                    actor=rikke,
                     conversation=conversation,
                     tool=Tool.SCALE,
                     scale_question="Hvordan har du det i skolen?",
@@ -860,7 +982,8 @@ class Command(BaseCommand):
                 )
         if children:
             soon = now + timedelta(days=6)
-            Conversation.objects.create(
+            conversation_services.conversation_plan(
+                actor=rikke,
                 child=children[-1],
                 kind=ConversationKind.BEFORE_DECISION,
                 planned_at=soon.replace(hour=14, minute=0, second=0, microsecond=0),
@@ -870,7 +993,6 @@ class Command(BaseCommand):
                 frame_decision="Teamlederen beslutter det efter vores samtale.",
                 frame_use="Det du siger, bliver skrevet ind i afgørelsen.",
                 frame_who_knows="Din mor og far kan læse det, hvis du siger ja.",
-                created_by=rikke,
             )
 
     def _feedback(self):
@@ -921,27 +1043,21 @@ class Command(BaseCommand):
         for decision in decisions.order_by("pk"):
             child = decision.case.child
             caseworker = staff.get(holders.get(child.pk)) or self.users["rikke"]
-            if rng.random() < 0.7:
-                held = self._at(decision.decided_on - timedelta(days=rng.randint(5, 30)))
-                Conversation.objects.create(
-                    child=child,
-                    kind=ConversationKind.BEFORE_DECISION,
-                    status=ConversationStatus.HELD,
-                    planned_at=held,
-                    held_at=held,
-                    place=rng.choice(["Skolen", "Hjemme", "Rådhuset"]),
-                    decision=decision,
-                    created_by=caseworker,
-                )
-                told = rng.random() < 0.6
-                Decision.objects.filter(pk=decision.pk).update(
-                    childs_view="Barnet har fortalt, hvad det selv ønsker.",
-                    how_weighed="Barnets ønske er vægtet i valget af indsats.",
-                    explanation_for_child="Du får hjælp, så det bliver lettere derhjemme."
-                    if told
-                    else "",
-                    child_told_on=decision.decided_on + timedelta(days=2) if told else None,
-                )
+            # Most children were heard before the decision; some refused to talk (lawful, and
+            # recorded); for a few the conversation is still to come, so the decision is a
+            # draft the guard will not let be final yet.
+            heard = rng.random() < 0.7 and "held"
+            if not heard:
+                heard = "refused" if rng.random() < 0.5 else ""
+            told = rng.random() < 0.6
+            self._hear_and_decide(
+                decision,
+                actor=caseworker,
+                heard=heard,
+                days_before=rng.randint(5, 30),
+                told_on=decision.decided_on + timedelta(days=2) if told and heard else None,
+                final=bool(heard),
+            )
             measure = decision.measure
             if not measure.is_placement:
                 continue
@@ -949,28 +1065,31 @@ class Command(BaseCommand):
                 days = rng.randint(20, 80) if rng.random() < 0.7 else rng.randint(95, 130)
                 adopted = decision.decided_on + timedelta(days=days)
                 if adopted <= today:
-                    ChildPlan.objects.create(
+                    self._plan(
+                        actor=caseworker,
                         child=child,
-                        kind=plan_kind_for_age(child.age()),
                         decision=decision,
                         adopted_on=adopted,
                         next_review_on=today + timedelta(days=rng.randint(20, 150)),
-                        version_for_child="Du bor i din plejefamilie. Vi ses hver tredje måned.",
-                        child_agrees=rng.choice([True, True, False, None]),
-                        created_by=caseworker,
+                        text="Du bor i din plejefamilie. Vi ses hver tredje måned.",
+                        goals=[
+                            (
+                                "Jeg vil have det godt",
+                                "Trivsel i plejefamilien",
+                                adopted + timedelta(days=180),
+                            )
+                        ],
+                        agrees=rng.choice([True, True, False, None]),
                     )
             if measure.started_on <= today - timedelta(days=365) and measure.ended_on is None:
                 for _visit in range(2 if rng.random() < 0.7 else 1):
-                    held = self._at(today - timedelta(days=rng.randint(20, 340)))
-                    Conversation.objects.create(
+                    self._held(
+                        actor=caseworker,
                         child=child,
+                        held=self._at(today - timedelta(days=rng.randint(20, 340))),
                         kind=ConversationKind.SUPERVISION,
-                        status=ConversationStatus.HELD,
-                        planned_at=held,
-                        held_at=held,
                         place=measure.place or "Plejefamilien",
                         measure=measure,
-                        created_by=caseworker,
                     )
 
     def _decisions(self):
@@ -982,60 +1101,70 @@ class Command(BaseCommand):
             return
         answered = wishes[0]
         child = answered.child
-        decision = Decision.objects.create(
-            case=child.cases.get(),
-            decided_on=self.today - timedelta(days=5),
-            subject="Bevilling: mere samvær med mormor",
-            finalised_at=timezone.now() - timedelta(days=5),
+        decision = self._hear_and_decide(
+            case_services.decision_add(
+                actor=rikke,
+                child=child,
+                case=child.cases.get(),
+                decided_on=self.today - timedelta(days=5),
+                subject="Bevilling: mere samvær med mormor",
+            ),
+            actor=rikke,
+            days_before=2,
             childs_view="Barnet vil gerne være mere hos mormor.",
             how_weighed="Barnets ønske er fulgt fuldt ud.",
-            explanation_for_child="Du må være hos mormor hver anden weekend.",
-            child_told_on=self.today - timedelta(days=4),
-            child_told_how="Fortalt ved besøg i hjemmet",
+            explanation="Du må være hos mormor hver anden weekend.",
+            told_on=self.today - timedelta(days=4),
+            told_how="Fortalt ved besøg i hjemmet",
         )
-        WishAnswer.objects.create(
+        plan_services.wish_answer(
+            actor=rikke,
             wish=answered,
             decision=decision,
             outcome="done",
             answer_to_child="Du må være hos mormor hver anden weekend.",
-            created_by=rikke,
         )
-        Complaint.objects.create(
+        plan_services.complaint_record(
+            actor=rikke,
             child=child,
             decision=decision,
             received_on=self.today - timedelta(days=2),
             complainant="parent",
             summary="Far er uenig i samværet.",
         )
-        plan = ChildPlan.objects.create(
+        self._plan(
+            actor=rikke,
             child=child,
-            kind=plan_kind_for_age(child.age()),
             decision=decision,
             adopted_on=self.today - timedelta(days=3),
             next_review_on=self.today + timedelta(days=90),
             family_support="Forældrene får rådgivning hver anden uge.",
-            version_for_child=(
-                "Du bor hos mor. Du er hos mormor hver anden weekend. Vi ses igen om tre måneder."
-            ),
-            version_for_child_lix=15,
-            child_agrees=True,
-            created_by=rikke,
-        )
-        PlanGoal.objects.create(
-            plan=plan,
-            childs_words="Jeg vil være mere hos mormor",
-            professional_goal="Stabilt samvær med mormor hver anden weekend",
-            target_date=self.today + timedelta(days=60),
+            text="Du bor hos mor. Du er hos mormor hver anden weekend. Vi ses igen om tre måneder.",
+            goals=[
+                (
+                    "Jeg vil være mere hos mormor",
+                    "Stabilt samvær med mormor hver anden weekend",
+                    self.today + timedelta(days=60),
+                )
+            ],
+            agrees=True,
         )
         # A draft without any conversation before it: the guard refuses to make it final.
         draft_child = wishes[1].child
-        Decision.objects.create(
-            case=draft_child.cases.get(),
-            decided_on=self.today,
-            subject="Bevilling: kontaktperson",
+        self._hear_and_decide(
+            case_services.decision_add(
+                actor=rikke,
+                child=draft_child,
+                case=draft_child.cases.get(),
+                decided_on=self.today,
+                subject="Bevilling: kontaktperson",
+            ),
+            actor=rikke,
+            heard="",
             childs_view="Barnet har sagt, at det gerne vil have en voksen at tale med.",
             how_weighed="Ønsket taler for en kontaktperson.",
-            explanation_for_child="Du får en voksen, du kan tale med hver uge.",
+            explanation="Du får en voksen, du kan tale med hver uge.",
+            final=False,
         )
 
     def _lifebooks(self):
