@@ -33,7 +33,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
 
 register_heif_opener()
@@ -73,13 +73,9 @@ def _clean_pixels(source, formats=IMAGE_FORMATS):
             has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
             clean = Image.new("RGBA" if has_alpha else "RGB", image.size)
             clean.paste(image.convert(clean.mode))
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ):
+    except ValidationError:
+        raise
+    except Exception:  # a broken image raises many kinds; none may become a server error
         raise _image_refusal() from None
     return clean, has_alpha
 
@@ -400,9 +396,11 @@ def _clean_pdf(source: str, target) -> None:
                 if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
                     _clean_pdf_object(obj)
             pdf.save(target, deterministic_id=True)
+    except ValidationError:
+        raise
     except pikepdf.PasswordError:
         raise ValidationError(_("Password-protected documents are not accepted.")) from None
-    except (pikepdf.PdfError, OSError, ValueError, RecursionError):
+    except Exception:  # qpdf raises many kinds for a broken PDF; none may become a server error
         raise ValidationError(
             _("Stemme could not remove the hidden information from this PDF, so it is not stored.")
         ) from None
@@ -416,10 +414,11 @@ def _is_jpeg_image(stream) -> bool:
 
 
 def _clean_pdf_object(obj) -> None:
+    """One object of a PDF without its metadata; an annotation without its author."""
     for key in PDF_PRIVATE_KEYS:
         if key in obj:
             del obj[key]
-    if obj.get("/Type") == "/Annot" or "/Subtype" in obj and "/Rect" in obj:
+    if obj.get("/Type") == "/Annot" or ("/Subtype" in obj and "/Rect" in obj):
         if obj.get("/Subtype") == "/FileAttachment":
             raise ValidationError(
                 _("PDFs with attached files are not accepted. Save it without them.")
@@ -429,7 +428,14 @@ def _clean_pdf_object(obj) -> None:
                 if key in obj:
                     del obj[key]
     if isinstance(obj, pikepdf.Stream) and _is_jpeg_image(obj):
-        obj.write(_jpeg_without_metadata(obj.read_raw_bytes()), filter=pikepdf.Name.DCTDecode)
+        parms = obj.get("/DecodeParms")
+        if isinstance(parms, pikepdf.Array):
+            parms = parms[0] if len(parms) else None
+        obj.write(
+            _jpeg_without_metadata(obj.read_raw_bytes()),
+            filter=pikepdf.Name.DCTDecode,
+            decode_parms=parms if isinstance(parms, pikepdf.Dictionary) else None,
+        )
 
 
 # JPEG segments that may be kept: JFIF (APP0) and Adobe's colour transform (APP14), without
@@ -546,10 +552,12 @@ def _clean_office(source, target, extension: str) -> None:
     or after it, or a zip that is no document is refused."""
     try:
         _rewrite_zip(source, target, settings.STEMME_MAX_UNZIPPED_BYTES, OFFICE_REQUIRED[extension])
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, OSError):
-        raise _broken() from None
+    except ValidationError:
+        raise
     except RuntimeError:  # an encrypted member
         raise ValidationError(_("Password-protected documents are not accepted.")) from None
+    except Exception:  # a broken zip raises many kinds; none may become a server error
+        raise _broken() from None
     target.flush()
 
 
