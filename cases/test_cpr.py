@@ -229,8 +229,15 @@ def test_a_batch_refused_only_for_taken_cpr_numbers_is_a_409(administrator, case
     assert not Child.objects.filter(external_id__startswith="B-").exists()
 
 
-def test_the_import_refuses_other_digits_and_a_second_child(head, caseworker, child, client_for):
+def test_the_import_refuses_other_digits_and_a_second_child(
+    head, caseworker, child, client_for, settings
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+
+    from conftest import IMMEDIATE_TASKS
+
+    settings.TASKS = IMMEDIATE_TASKS  # the worker checks the file as soon as it is sent
 
     rows = [
         "barn_id;cpr;fornavn;efternavn;raadgiver",
@@ -238,11 +245,11 @@ def test_the_import_refuses_other_digits_and_a_second_child(head, caseworker, ch
         f"K-2;170514\u20134001;Emma;Jensen;{caseworker.username}",
         f"K-3;0101\u00b201234;Ib;Holm;{caseworker.username}",
     ]
-    response = client_for(head).post(
-        "/import/",
-        {"file": SimpleUploadedFile("eksport.csv", "\n".join(rows).encode())},
-        follow=True,
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client_for(head).post(
+            "/import/", {"file": SimpleUploadedFile("eksport.csv", "\n".join(rows).encode())}
+        )
+    response = client_for(head).get(response["Location"])
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("almindelige cifre 0-9") == 2 and "allerede oprettet" in page
