@@ -7,6 +7,7 @@ import socket
 import socketserver
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -90,6 +91,8 @@ def _start_worker(smtp_port: int, mail_timeout: int) -> subprocess.Popen:
         "STEMME_EMAIL_TIMEOUT_SECONDS": str(mail_timeout),
         "STEMME_WORKER_HEARTBEAT_SECONDS": "1",
         "STEMME_WORKER_STALE_SECONDS": "3",
+        "STEMME_AUDIT_KEY": os.environ["STEMME_AUDIT_KEY"],  # set by the test settings
+        "STEMME_AUDIT_ANCHORS": tempfile.mkdtemp(prefix="stemme-test-anchors-"),
     }
     command = [sys.executable, "manage.py", "db_worker", "--queue-name", "urgent"]
     return subprocess.Popen(  # noqa: S603 - our own manage.py, no shell

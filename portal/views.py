@@ -72,6 +72,8 @@ def child_required(view):
 def _signed_in(request, access, *, next_page: str, record: str = ""):
     """Sign the child in, log it, and go on to the page asked for (if it is on this site)."""
     login(request, access.user, backend="django.contrib.auth.backends.ModelBackend")
+    # The portal's short idle time from the first moment (PortalSessionMiddleware keeps it).
+    request.session.set_expiry(settings.STEMME_PORTAL_IDLE_MINUTES * 60)
     access_record(user=access.user, action=AccessAction.SIGN_IN, record=record, path=request.path)
     return redirect(next_url(request, next_page, fallback="portal:home"))
 
