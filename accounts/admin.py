@@ -3,6 +3,7 @@ Nothing can be deleted here: users are deactivated."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
@@ -31,6 +32,13 @@ class AdministratorOnly:
         return False
 
     municipality_field = "municipality"
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A version is a number; a relative link on the version page (the user's "password/")
+        # lands here with a word, which must be a plain "not found", not a server error.
+        if not str(version_id).isdecimal():
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -73,6 +81,7 @@ class UserAdmin(AdministratorOnly, SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
     search_fields = ["username", "first_name", "last_name", "email"]
+    search_words = 10
     actions = ["reset_second_factor", "deactivate"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
@@ -90,6 +99,12 @@ class UserAdmin(AdministratorOnly, SimpleHistoryAdmin, BaseUserAdmin):
         )
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A search is a few words; a pasted page of text must not become a query of thousands
+        # of conditions, which the database refuses with an error.
+        words = " ".join(search_term.split()[: self.search_words])[:200]
+        return super().get_search_results(request, queryset, words)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

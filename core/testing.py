@@ -2,13 +2,26 @@
 person would with what the page itself offers. Used by the crawl tests and by tests that
 submit one form "exactly as offered"."""
 
+import copy
+import re
+import traceback
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from django.db import transaction
+from django.test import Client
+
 TEXT_TYPES = {"text", "search", "email", "url", "tel", "password", "number", "date", "time"}
 TEXT_TYPES |= {"datetime-local", "month", "week", "color", "range", ""}
+
+SKIP = re.compile(
+    r"logout|/pdf/|\.ics$|/download|/photos?/|/media/|/stream/|/drawings/|^/static/|^/api/"
+    r"|/oidc/|format=csv|/mitid/|/originals/|/i18n/|/caseworker/photo/|/jsi18n/"
+)
+DEMO_CHILD_CODE, DEMO_CHILD_PIN = "UNGE-HEJ3-3579", "3579"  # Malik, 15, in the demo's portal
+PAGE_LIMIT = 70  # pages per role; a crawl keeps one page of each URL shape
 
 
 @dataclass
@@ -62,8 +75,9 @@ class Form:
                     continue
                 seen_groups.add(control.name)
                 group = [c for c in controls if c.name == control.name and c.type == control.type]
-                chosen = [c for c in group if c.checked] or group[:1]
-                pairs += [(c.name, c.value or "on") for c in chosen]
+                real = [c for c in group if c.value or "value" not in c.attrs]
+                chosen = [c for c in group if c.checked] or real[:1] or group[:1]
+                pairs += [(c.name, c.value if "value" in c.attrs else "on") for c in chosen]
             elif control.tag == "select":
                 real = [(v, s) for v, s, d in control.options if not d]
                 chosen = [v for v, s in real if s and v]
@@ -266,3 +280,96 @@ def submit(client, page_url: str, form: Form, pairs: list, **extra):
         )
     base = url.split("?", 1)[0]
     return client.get(f"{base}?{urlencode(pairs)}", headers=headers, **extra)
+
+
+def shape(path: str) -> str:
+    """One URL shape per page kind: ids and the query (sorting, filters, pages) do not make a
+    new page."""
+    return re.sub(r"\d+", "N", urlsplit(path).path)
+
+
+def demo_client(username: str) -> Client:
+    if username == "barn":
+        client = Client()
+        answer = client.post(
+            "/me/login/", {"code": DEMO_CHILD_CODE, "pin": DEMO_CHILD_PIN, "step": "pin"}
+        )
+        assert answer.status_code == 302, answer.content.decode()[:2000]
+        return client
+    from accounts.models import User
+    from conftest import signed_in
+
+    return signed_in(User.objects.get(username=username))
+
+
+def rolled_back(client, send):
+    """Send one request in a transaction that is rolled back, keeping the client's cookies
+    (a sign-out, a new session or a language switch must not carry over)."""
+    cookies = copy.deepcopy(client.cookies)
+    try:
+        with transaction.atomic():
+            response = send()
+            transaction.set_rollback(True)
+        return response, None
+    except Exception as error:  # noqa: BLE001 - every server error is reported, not raised
+        lines = traceback.format_exception(error)
+        return None, "".join(lines[-6:])
+    finally:
+        client.cookies = cookies
+
+
+def crawl(client, start="/", limit=PAGE_LIMIT):
+    """The pages reachable by links from the start page (one per URL shape), as
+    (url, html) pairs, and the server errors met on the way."""
+    pages, problems, seen, queue = [], [], set(), [start]
+    while queue and len(pages) < limit:
+        url = queue.pop(0)
+        if shape(url) in seen or SKIP.search(url):
+            continue
+        seen.add(shape(url))
+        response, error = rolled_back(client, lambda url=url: client.get(url, follow=True))
+        if error:
+            problems.append(f"GET {url}: server error\n{error}")
+            continue
+        if response.status_code >= 500:
+            problems.append(f"GET {url}: {response.status_code}")
+            continue
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        final = response.request["PATH_INFO"]
+        if response.request.get("QUERY_STRING"):
+            final += "?" + response.request["QUERY_STRING"]
+        body = response.content.decode()
+        pages.append((final, body))
+        links, _forms = parse(body)
+        for href in links:
+            path = same_site_path(final, href)
+            if path and shape(path) not in seen:
+                queue.append(path)
+    return pages, problems
+
+
+def _luminance(rgb) -> float:
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(v) for v in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first, second) -> float:
+    """The WCAG contrast ratio of two colours given as (r, g, b) or "#rrggbb"."""
+    first, second = (rgb(c) if isinstance(c, str) else c for c in (first, second))
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def rgb(css: str) -> tuple:
+    """(r, g, b) of "#rgb", "#rrggbb" or "rgb(r, g, b)"."""
+    if css.startswith("#"):
+        digits = css[1:]
+        if len(digits) == 3:
+            digits = "".join(d * 2 for d in digits)
+        return tuple(int(digits[i : i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(v) for v in re.findall(r"\d+", css)[:3])
