@@ -38,6 +38,13 @@ class AdministratorOnly(TenantScoped):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A version is a number; a relative link on the version page (the user's "password/")
+        # lands here with a word, which must be a plain "not found", not a server error.
+        if not str(version_id).isdecimal():
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 @admin.register(Municipality)
 class MunicipalityAdmin(AdministratorOnly, SimpleHistoryAdmin):
@@ -89,6 +96,7 @@ class UserAdmin(AdministratorOnly, SimpleHistoryAdmin, BaseUserAdmin):
     # Only the teams of the listed users: a plain filter would list every municipality's teams.
     list_filter = ["role", ("team", admin.RelatedOnlyFieldListFilter), "is_active"]
     search_fields = ["username", "first_name", "last_name", "email"]
+    search_words = 10
     actions = ["reset_second_factor", "deactivate"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
@@ -106,6 +114,12 @@ class UserAdmin(AdministratorOnly, SimpleHistoryAdmin, BaseUserAdmin):
         )
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A search is a few words; a pasted page of text must not become a query of thousands
+        # of conditions, which the database refuses with an error.
+        words = " ".join(search_term.split()[: self.search_words])[:200]
+        return super().get_search_results(request, queryset, words)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from continuity.models import Handover
 from core.forms import StemmeModelForm
+from core.services import HISTORY_REASON_LENGTH
 
 
 class HandoverStartForm(StemmeModelForm):
@@ -50,5 +51,8 @@ class HandoverUpdateForm(StemmeModelForm):
 
 class HandoverCancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is the handover cancelled?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why is the handover cancelled?"),
+        max_length=HISTORY_REASON_LENGTH,  # kept as the reason for the change in the history
+        error_messages={"required": _("Give a reason for cancelling the handover.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

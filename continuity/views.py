@@ -201,5 +201,5 @@ def handover_cancel(request, child_id, handover_id):
             messages.success(request, _("The handover is cancelled."))
             return redirect("cases:child", child_id=child.pk)
     else:
-        messages.error(request, _("Give a reason for cancelling the handover."))
+        messages.error(request, " ".join(form.errors["reason"]))
     return redirect("continuity:handover", child_id=child.pk, handover_id=handover.pk)

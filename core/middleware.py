@@ -1,11 +1,13 @@
-"""Middleware every page shares: Danish first, and no page kept in a browser's or a proxy's
-cache."""
+"""Middleware every page shares: Danish first, no NUL characters in what is sent, no page kept
+in a browser's or a proxy's cache, and a session renewed without a write on every page."""
 
 import time
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class DanishFirstLocaleMiddleware(LocaleMiddleware):
@@ -60,3 +62,23 @@ class SlidingSessionMiddleware:
             if now - session.get("_renewed", 0) >= settings.STEMME_SESSION_REFRESH_SECONDS:
                 session["_renewed"] = now  # marks the session changed: saved, expiry renewed
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character is never typed by a person and cannot be stored in PostgreSQL text: a
+    request that carries one in its address or form gets a clear page (400) in the user's
+    language instead of a server error deep in a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        sent = [request.GET]
+        if request.method == "POST" and not request.content_type.startswith("application/json"):
+            sent.append(request.POST)
+        values = [request.path]
+        values += [text for data in sent for key, vs in data.lists() for text in (key, *vs)]
+        if any("\x00" in value for value in values):
+            reason = _("What was sent holds a character that cannot be saved (NUL).")
+            return render(request, "400.html", {"reason": reason}, status=400)
+        return self.get_response(request)

@@ -217,3 +217,14 @@ def test_media_go_to_a_private_s3_bucket_when_one_is_configured(tmp_path):
     described, url = result.stdout.splitlines()
     assert described == "S3Storage stemme-media private False"
     assert url.startswith("https://objects.example.dk/stemme-media/") and "Signature" in url
+
+
+def test_a_nul_in_a_search_or_a_form_gets_a_clear_page_in_danish(caseworker, client_for):
+    client = client_for(caseworker)
+    for answer in (
+        client.get("/children/find/", {"q": "Em\x00ma"}),
+        client.post("/children/new/", {"first_name": "Ida\x00"}),
+    ):
+        assert answer.status_code == 400
+        assert "ikke kan gemmes (NUL)" in answer.content.decode()
+    assert client.get("/children/find/", {"q": "Emma"}).status_code == 200

@@ -24,8 +24,22 @@ class AskForm(forms.Form):
         self.fields["instrument"].queryset = Instrument.objects.filter(
             Q(municipality__isnull=True) | Q(municipality_id=child.municipality_id)
         ).order_by("key")
-        self.fields["conversation"].queryset = child.conversations.order_by("-planned_at")[:20]
+        self._offer_recent_meetings(child)
         self.fields["network_member"].queryset = child.network.all()
+
+    def _offer_recent_meetings(self, child, shown=20):
+        """Any of this child's meetings is accepted, but the list offers only the latest ones
+        (and the one asked about). A sliced queryset cannot be used to validate a choice, so
+        the field keeps the whole queryset and only its widget is limited."""
+        field = self.fields["conversation"]
+        field.queryset = child.conversations.order_by("-planned_at")
+        offered = list(field.queryset[:shown])
+        chosen = str(self["conversation"].value() or "")
+        if chosen.isdigit() and all(str(c.pk) != chosen for c in offered):
+            offered += list(field.queryset.filter(pk=chosen))
+        field.widget.choices = [("", field.empty_label)] + [
+            (field.prepare_value(c), field.label_from_instance(c)) for c in offered
+        ]
 
 
 class AcknowledgeAlertForm(forms.Form):

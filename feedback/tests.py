@@ -12,7 +12,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import PASSWORD, answer_feedback, make_child
+from conftest import PASSWORD, answer_feedback, make_child, make_conversation
+from core import testing
 from feedback import scoring, services
 from feedback.models import (
     AlertKind,
@@ -215,6 +216,35 @@ def test_asking_by_link_shows_the_qr_code_once(child, caseworker, client_for):
     )
     assert response.status_code == 200 and b"<svg" in response.content
     assert "/f/" in response.context["url"]
+
+
+def test_feedback_asked_from_a_meeting_is_tied_to_that_meeting(child, caseworker, client_for):
+    """The conversation's "ask for feedback" link pre-selects the meeting; the form is sent
+    exactly as the page offers it, also when the meeting is older than the 20 listed."""
+    client = client_for(caseworker)
+    conversation, _statement, _drawing = make_conversation(
+        child, caseworker, planned_at=timezone.now() - timedelta(days=400)
+    )
+    for days in range(21):
+        make_conversation(child, caseworker, planned_at=timezone.now() - timedelta(days=days))
+    detail_url = reverse("conversations:detail", args=[child.pk, conversation.pk])
+    links, _forms = testing.parse(client.get(detail_url).content.decode())
+    ask_url = next(link for link in links if "/feedback/ask/" in link)
+    page = client.get(ask_url)
+    (form,) = [f for f in testing.forms_of(page) if f.method == "post" and "channel" in f.names()]
+    pairs = form.offered()
+    assert ("conversation", str(conversation.pk)) in pairs
+    answer = testing.submit(client, ask_url, form, pairs)
+    assert "gyldig valgmulighed" not in answer.content.decode()
+    assert answer.status_code == 200 and b"<svg" in answer.content
+    assert FeedbackRequest.objects.get().conversation == conversation
+    # Another child's meeting is still refused.
+    other = make_child(child.municipality, caseworker, serial=2)
+    foreign, _statement, _drawing = make_conversation(other, caseworker)
+    forged = [(k, str(foreign.pk) if k == "conversation" else v) for k, v in pairs]
+    refused = testing.submit(client, ask_url, form, forged)
+    assert "Marker en gyldig valgmulighed" in refused.content.decode()
+    assert FeedbackRequest.objects.count() == 1
 
 
 def test_the_network_answers_a_parallel_version(child, caseworker):

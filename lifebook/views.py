@@ -180,7 +180,8 @@ def contributors(request, child_id):
     form = LinkForm(request.POST if action == "link" else None, child=child)
     invite = InviteForm(request.POST if action == "invite" else None, child=child, prefix="invite")
     if action in ("end", "resend"):
-        link = child.contributor_links.filter(pk=request.POST.get("link") or 0).first()
+        link_id = request.POST.get("link", "")
+        link = child.contributor_links.filter(pk=link_id).first() if link_id.isdecimal() else None
         if link is None:
             raise Http404
         try:
