@@ -19,7 +19,7 @@ from conversations.tools import tools_for_age
 from conversations.visibility import statement_filter
 from core import law
 from core.files import private_download
-from core.forms import add_service_errors
+from core.forms import add_service_errors, whole_number
 from core.services import record_remove
 
 LINKS = {"decision": "decision", "concern_report": "concern_report", "measure": "measure"}
@@ -52,8 +52,8 @@ def plan(request, child_id):
     if kind in ConversationKind.values:
         initial["kind"] = kind
     for name in LINKS:
-        if request.GET.get(name, "").isdigit():
-            initial[name] = int(request.GET[name])
+        if (linked := whole_number(request.GET.get(name, ""))) is not None:
+            initial[name] = linked
     form = forms.PrepareForm(request.POST or None, initial=initial, child=child, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -58,3 +58,12 @@ def add_service_errors(form: forms.Form, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def whole_number(value: str, *, digits: int = 18) -> int | None:
+    """A number typed or sent in an address: plain ASCII digits 0-9, at most `digits` of them
+    (the ids' own limit), else None. `str.isdigit()` is also true for "²" and "٣", which int()
+    refuses or reads, so a hand-made address never reaches int() or the database with one."""
+    if value and len(value) <= digits and value.isascii() and value.isdigit():
+        return int(value)
+    return None

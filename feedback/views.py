@@ -15,7 +15,7 @@ from accounts.models import Role
 from accounts.signin import password_confirms
 from audit.models import AccessAction
 from audit.services import access_record
-from core.forms import add_service_errors
+from core.forms import add_service_errors, whole_number
 from feedback import forms, selectors, services
 from feedback.models import Channel, FeedbackAlert, FeedbackResponse, Scale
 
@@ -62,10 +62,10 @@ def posted_answer(post) -> tuple[str, int | None]:
     action = post.get("action", "answer")
     if action in ("decline", "skip"):
         return action, None
-    raw = post.get("value", "")
-    if not raw.isdigit():
+    value = whole_number(post.get("value", ""), digits=2)
+    if value is None:
         raise ValidationError(_("Choose one of the answers on the screen."))
-    return "answer", int(raw)
+    return "answer", value
 
 
 def answer_page(request, feedback_request, here: str):
@@ -130,8 +130,8 @@ def ask(request, child_id):
     phone, or the locked screen handed over."""
     child = child_for_request(request, child_id, record="feedback")
     initial = {"channel": Channel.LINK}
-    if request.GET.get("conversation", "").isdigit():
-        initial["conversation"] = int(request.GET["conversation"])
+    if (conversation := whole_number(request.GET.get("conversation", ""))) is not None:
+        initial["conversation"] = conversation
     form = forms.AskForm(request.POST or None, initial=initial, child=child)
     if request.method == "POST" and form.is_valid():
         try:

@@ -233,10 +233,11 @@ class Complaint(KeptRecord):
 
 
 class DecisionNotice(KeptRecord):
-    """When one party was told of a decision, and how: the child (a party from 10, Barnets lov
-    § 3) or a custody holder. The complaint deadline runs from this day (retssikkerhedsloven
-    § 67, stk. 1), so each party has their own. Kept apart from the decision so that telling
-    can be recorded after it is final; a correction of the date keeps the history."""
+    """When one party was told of a decision, and how: the child (a party from 10,
+    Barnets lov § 3) or a custody holder. The complaint deadline runs from this day
+    (retssikkerhedsloven § 67, stk. 1), so each party has their own. Kept apart from the
+    decision so that telling can be recorded after it is final; a correction of the date keeps
+    the history."""
 
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, related_name="notices", verbose_name=_("decision")

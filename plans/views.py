@@ -15,7 +15,7 @@ from conversations.models import Statement, Wish
 from conversations.readability import lix_limit
 from conversations.visibility import statement_filter
 from core.files import private_download
-from core.forms import add_service_errors
+from core.forms import add_service_errors, whole_number
 from core.pdf import render_pdf
 from plans import forms, selectors, services
 from plans.models import ChildPlan, Complaint
@@ -195,8 +195,8 @@ def complaint(request, child_id, complaint_id=None):
         if existing is None:
             raise Http404
     initial = {}
-    if request.GET.get("decision", "").isdigit():
-        initial["decision"] = int(request.GET["decision"])
+    if (decision := whole_number(request.GET.get("decision", ""))) is not None:
+        initial["decision"] = decision
     form = forms.ComplaintForm(
         request.POST or None, instance=existing, initial=initial, child=child
     )
@@ -247,8 +247,8 @@ def _plan_page(request, child, plan, status=200, **bound):
 def plan_new(request, child_id):
     child = child_for_request(request, child_id, record="plan")
     initial = {}
-    if request.GET.get("decision", "").isdigit():
-        initial["decision"] = int(request.GET["decision"])
+    if (decision := whole_number(request.GET.get("decision", ""))) is not None:
+        initial["decision"] = decision
     form = forms.PlanForm(request.POST or None, initial=initial, child=child)
     if request.method == "POST" and form.is_valid():
         try:

@@ -195,7 +195,7 @@ def _new_pin_problem(access: PortalAccess, new_pin: str, new_pin_again: str):
         return SignInRefused(
             _("The code is too old. Ask your caseworker for a new one. It is not your fault.")
         )
-    if not (new_pin.isdigit() and 4 <= len(new_pin) <= 6):
+    if not (new_pin.isascii() and new_pin.isdigit() and 4 <= len(new_pin) <= 6):
         return SignInRefused(_("Your PIN must be 4 to 6 digits."))
     if new_pin != new_pin_again:
         return SignInRefused(_("The two PINs are not the same. Try again."))
