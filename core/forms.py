@@ -49,6 +49,27 @@ class StemmeModelForm(forms.ModelForm):
             elif isinstance(field, forms.DateField):
                 field.widget = DateInput()
                 field.validators.append(check_plausible_date)
+            elif isinstance(field, forms.ModelChoiceField) and field.to_field_name is None:
+                field.clean = _ids_checked_first(field, field.clean)
+
+
+def _ids_checked_first(field: forms.ModelChoiceField, clean):
+    """A chosen record's id is checked before it reaches the database: SQLite refuses an
+    integer above 64 bits with an error, not an empty result, so "99999999999999999999" in a
+    hand-made form must be an invalid choice here, like any other unknown id."""
+
+    def checked(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for one in values:
+            if one not in field.empty_values and whole_number(str(one)) is None:
+                raise forms.ValidationError(
+                    field.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(one)[:20]},
+                )
+        return clean(value)
+
+    return checked
 
 
 def add_service_errors(form: forms.Form, error) -> None:
