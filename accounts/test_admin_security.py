@@ -19,9 +19,9 @@ from accounts import services
 from accounts.models import Role, User
 from accounts.test_admin_scope import form_fields
 from audit.models import AccessAction, AccessEvent
-from conftest import PASSWORD, make_user
+from conftest import IMMEDIATE_TASKS, PASSWORD, make_user
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+IMMEDIATE = IMMEDIATE_TASKS  # every queue, so a task module first imported here is valid
 
 
 @pytest.fixture

@@ -147,17 +147,37 @@ def sign_in(
     while, and the access is closed after repeated pauses; an unknown, closed or expired code
     gets the same kind message as a wrong PIN. Every failure is logged (against the code's child
     when the code is known); `address` is the client's ("" outside a request)."""
+    hashed = _hash_outside_the_lock(code, pin=pin, new_pin=new_pin)
     access, refusal = _check(
-        code=code, address=address, pin=pin, new_pin=new_pin, new_pin_again=new_pin_again
+        code=code,
+        address=address,
+        pin=pin,
+        new_pin=new_pin,
+        new_pin_again=new_pin_again,
+        hashed=hashed,
     )
     if refusal is not None:
         raise refusal  # outside the transaction, so a wrong PIN stays counted
     return access
 
 
+def _hash_outside_the_lock(code: str, *, pin: str, new_pin: str) -> dict:
+    """Argon2 takes most of a second on purpose. Done here, before the transaction, it never
+    holds the database's write lock (on SQLite, the only one) while other children wait; the
+    transaction uses the result only if the PIN it was made for is still the stored one."""
+    seen = _open_with_code(code).only("pin_hash").first()
+    if seen is None:
+        return {}
+    if seen.pin_hash:
+        return {"checked": (seen.pin_hash, check_password(pin, seen.pin_hash))}
+    if new_pin and len(new_pin) <= 6:
+        return {"new_hash": make_password(new_pin)}
+    return {}
+
+
 @transaction.atomic
 def _check(
-    *, code, address, pin, new_pin, new_pin_again
+    *, code, address, pin, new_pin, new_pin_again, hashed
 ) -> tuple[PortalAccess | None, Exception | None]:
     wrong = SignInRefused(_("The code or the PIN is not right. Try again."))
     try:
@@ -182,12 +202,19 @@ def _check(
         if refusal is not None:
             _log_attempt(SignInRecord.REFUSED, child=access.child)
             return None, refusal
-        access.pin_hash = make_password(new_pin)
-    elif not check_password(pin, access.pin_hash):
+        access.pin_hash = hashed.get("new_hash") or make_password(new_pin)
+    elif not _pin_matches(access, pin, hashed):
         return None, _wrong_pin(access) or wrong
     access.failed_pins, access.locked_until = 0, None
     access.last_sign_in_at = timezone.now()
     return save_recorded(access, actor=access.user, validate=False), None
+
+
+def _pin_matches(access: PortalAccess, pin: str, hashed: dict) -> bool:
+    stored, matched = hashed.get("checked", (None, False))
+    if stored == access.pin_hash:
+        return matched
+    return check_password(pin, access.pin_hash)  # the PIN changed meanwhile: check it again
 
 
 def _new_pin_problem(access: PortalAccess, new_pin: str, new_pin_again: str):

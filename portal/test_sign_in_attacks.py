@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accounts.test_signin import page_form, submit
 from audit.models import AccessAction, AccessEvent
-from conftest import make_portal_child
+from conftest import IMMEDIATE_TASKS, make_portal_child
 from portal.models import PortalAccess, RevokedReason, SignInRecord
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+IMMEDIATE = IMMEDIATE_TASKS  # every queue, so a task module first imported here is valid
 
 
 def _try_pin(client, code, pin):
